@@ -1,0 +1,143 @@
+package io.github.proxyproto4j.core;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Strict IPv4 and IPv6 text-to-bytes conversion, straight from the wire buffer: no strings, no DNS, no
+ * allocation. {@code InetAddress.getByName} would resolve anything that is not a literal, and accepts
+ * forms (leading zeros, zone ids) that the PROXY protocol does not.
+ */
+final class IpLiterals {
+    private IpLiterals() {
+    }
+
+    /**
+     * Parses a dotted quad in {@code b[from, to)}: four decimal octets 0-255, no leading zeros.
+     *
+     * @return whether it was valid; the four bytes are written at {@code out[o]}
+     */
+    static boolean ipv4(ByteBuffer b, int from, int to, byte[] out, int o) {
+        int octets = 0;
+        int value = 0;
+        int digits = 0;
+        for (int i = from; i < to; i++) {
+            int c = b.get(i);
+            if (c == '.') {
+                if (digits == 0 || octets == 3) {
+                    return false;
+                }
+                out[o + octets++] = (byte) value;
+                value = 0;
+                digits = 0;
+            } else if (c >= '0' && c <= '9') {
+                if (digits > 0 && value == 0) {
+                    return false; // leading zero
+                }
+                value = value * 10 + (c - '0');
+                digits++;
+                if (value > 255) {
+                    return false;
+                }
+            } else {
+                return false;
+            }
+        }
+        if (digits == 0 || octets != 3) {
+            return false;
+        }
+        out[o + 3] = (byte) value;
+        return true;
+    }
+
+    /**
+     * Parses an RFC 4291 IPv6 literal in {@code b[from, to)}: 1-4 hex digits per group, at most one
+     * {@code ::} standing for one or more zero groups, and an optional trailing dotted quad (so
+     * {@code ::ffff:192.0.2.1}, which HAProxy sends for IPv4 clients on a dual-stack bind). No zone id.
+     *
+     * @return whether it was valid; the sixteen bytes are written at {@code out[o]}
+     */
+    static boolean ipv6(ByteBuffer b, int from, int to, byte[] out, int o) {
+        if (to - from < 2) {
+            return false;
+        }
+        int groups = 0;
+        int gap = -1; // index of the group where "::" stands
+        int i = from;
+        if (b.get(i) == ':') {
+            if (b.get(i + 1) != ':') {
+                return false;
+            }
+            gap = 0;
+            i += 2;
+        }
+        while (i < to) {
+            int start = i;
+            int value = 0;
+            int digits = 0;
+            while (i < to && digits <= 4) {
+                int h = hex(b.get(i));
+                if (h < 0) {
+                    break;
+                }
+                value = value << 4 | h;
+                digits++;
+                i++;
+            }
+            if (digits == 0) {
+                return false;
+            }
+            if (i < to && b.get(i) == '.') {
+                if (groups > 6 || !ipv4(b, start, to, out, o + 2 * groups)) {
+                    return false;
+                }
+                groups += 2;
+                break;
+            }
+            if (digits > 4 || groups == 8) {
+                return false;
+            }
+            out[o + 2 * groups] = (byte) (value >> 8);
+            out[o + 2 * groups + 1] = (byte) value;
+            groups++;
+            if (i == to) {
+                break;
+            }
+            if (b.get(i) != ':' || ++i == to) {
+                return false; // a bad character, or a single trailing colon
+            }
+            if (b.get(i) == ':') {
+                if (gap >= 0) {
+                    return false; // a second "::"
+                }
+                gap = groups;
+                i++;
+            }
+        }
+        if (gap < 0) {
+            return groups == 8;
+        }
+        if (groups > 7) {
+            return false; // "::" must stand for at least one group
+        }
+        int tail = groups - gap; // groups written after the gap move to the end
+        int zeros = 8 - groups;
+        System.arraycopy(out, o + 2 * gap, out, o + 2 * (gap + zeros), 2 * tail);
+        for (int z = 2 * gap; z < 2 * (gap + zeros); z++) {
+            out[o + z] = 0;
+        }
+        return true;
+    }
+
+    private static int hex(byte c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,253 @@
+package io.github.proxyproto4j.core;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A strict, incremental PROXY protocol v1/v2 decoder: one instance per connection, not thread-safe.
+ *
+ * <p>Feed it the connection's bytes as they arrive. {@link #decode} returns {@code null} while it needs
+ * more, having consumed and kept everything it was given; returns the header with the buffer positioned
+ * exactly after it, so the bytes that follow (an HTTP request, a TLS ClientHello) are untouched; or throws
+ * a {@link ProxyProtocolException} at the first byte that cannot belong to a valid header.
+ *
+ * <p>It never guesses: the first bytes must be a PROXY signature. Telling PROXY from non-PROXY traffic is
+ * the caller's policy, decided by peer address; {@link #detect} is for metrics and tests.
+ */
+public final class ProxyHeaderDecoder {
+    /** Default cap on the v2 length field, as in Jetty. */
+    public static final int DEFAULT_MAX_HEADER_SIZE = 1024;
+    /** Default cap on a single TLV value, as in HAProxy. */
+    public static final int DEFAULT_MAX_TLV_SIZE = 1024;
+    /** The largest value the v2 length field can hold. */
+    public static final int MAX_HEADER_SIZE_LIMIT = 0xFFFF;
+
+    private static final int UNKNOWN_VERSION = 0;
+
+    private final int maxHeaderSize;
+    private final int maxTlvSize;
+
+    private int version = UNKNOWN_VERSION;
+    /** v2 total length (16 + length field), or -1 until the fixed part has arrived. */
+    private int total = -1;
+    private V1Parser v1;
+    /** Bytes kept between calls when a header arrives in pieces; allocated only then. */
+    private byte[] pending;
+    private ByteBuffer pendingView;
+    private int have;
+    private Reason failure;
+    private boolean done;
+
+    /** A decoder with the default limits: 1024-byte v2 length, 1024-byte TLV values. */
+    public ProxyHeaderDecoder() {
+        this(DEFAULT_MAX_HEADER_SIZE, DEFAULT_MAX_TLV_SIZE);
+    }
+
+    /**
+     * A decoder with explicit limits. Raise both to receive a client certificate in the SSL TLV.
+     *
+     * @param maxHeaderSize the largest v2 length field accepted, 0 to 65535; larger is {@link Reason#HEADER_TOO_LARGE}
+     * @param maxTlvSize the largest single TLV value accepted, 0 to 65535; larger is {@link Reason#TLV_TOO_LARGE}
+     */
+    public ProxyHeaderDecoder(int maxHeaderSize, int maxTlvSize) {
+        if (maxHeaderSize < 0 || maxHeaderSize > MAX_HEADER_SIZE_LIMIT) {
+            throw new IllegalArgumentException("maxHeaderSize must be 0..65535: " + maxHeaderSize);
+        }
+        if (maxTlvSize < 0 || maxTlvSize > MAX_HEADER_SIZE_LIMIT) {
+            throw new IllegalArgumentException("maxTlvSize must be 0..65535: " + maxTlvSize);
+        }
+        this.maxHeaderSize = maxHeaderSize;
+        this.maxTlvSize = maxTlvSize;
+    }
+
+    /** @return the cap on the v2 length field */
+    public int maxHeaderSize() {
+        return maxHeaderSize;
+    }
+
+    /** @return the cap on a single TLV value */
+    public int maxTlvSize() {
+        return maxTlvSize;
+    }
+
+    /**
+     * Consumes bytes of the header.
+     *
+     * @param in the bytes that arrived; read from its position to its limit
+     * @return the header, with {@code in.position()} one past its last byte; or {@code null} when more bytes
+     *         are needed, with all of {@code in} consumed
+     * @throws ProxyProtocolException as soon as the input can no longer become a valid header; the decoder
+     *         then keeps failing with the same reason
+     * @throws IllegalStateException if a header was already decoded (see {@link #reset()})
+     */
+    public ProxyHeader decode(ByteBuffer in) throws ProxyProtocolException {
+        if (failure != null) {
+            throw new ProxyProtocolException(failure, "the header was already refused");
+        }
+        if (done) {
+            throw new IllegalStateException("a header was already decoded; reset() before reuse");
+        }
+        try {
+            return have == 0 ? decodeInPlace(in) : decodePending(in);
+        } catch (ProxyProtocolException e) {
+            failure = e.reason();
+            throw e;
+        }
+    }
+
+    /** The common case: nothing kept from before, so parse straight from the caller's buffer. */
+    private ProxyHeader decodeInPlace(ByteBuffer in) throws ProxyProtocolException {
+        int base = in.position();
+        int available = in.remaining();
+        if (available == 0) {
+            return null;
+        }
+        int length = advance(in, base, 0, available);
+        if (length >= 0) {
+            ProxyHeader header = build(in, base, length);
+            in.position(base + length);
+            done = true;
+            return header;
+        }
+        ensurePending(available);
+        in.get(pending, 0, available);
+        have = available;
+        return null;
+    }
+
+    /** A header in pieces: take only the bytes the header can still use, then give back any surplus. */
+    private ProxyHeader decodePending(ByteBuffer in) throws ProxyProtocolException {
+        while (in.hasRemaining()) {
+            int take = Math.min(in.remaining(), wanted());
+            ensurePending(have + take);
+            in.get(pending, have, take);
+            int from = have;
+            have += take;
+            int length = advance(pendingView, 0, from, have);
+            if (length >= 0) {
+                in.position(in.position() - (have - length)); // v1: bytes after CRLF go back
+                ProxyHeader header = build(pendingView, 0, length);
+                done = true;
+                have = 0;
+                return header;
+            }
+        }
+        return null;
+    }
+
+    /** @return how many more bytes the header can use before the next decision point */
+    private int wanted() {
+        if (version == 1) {
+            return V1Parser.MAX_LENGTH - have;
+        }
+        return (total < 0 ? V2Parser.FIXED_LENGTH : total) - have;
+    }
+
+    /**
+     * Runs header bytes {@code from} to {@code to} through the checks; header byte {@code i} is
+     * {@code b.get(base + i)}.
+     *
+     * @return the header's total length once all of it is there, else -1
+     */
+    private int advance(ByteBuffer b, int base, int from, int to) throws ProxyProtocolException {
+        if (version == UNKNOWN_VERSION) {
+            byte first = b.get(base);
+            if (first == V1Parser.PREFIX[0]) {
+                version = 1;
+                if (v1 == null) {
+                    v1 = new V1Parser();
+                }
+            } else if (first == V2Parser.SIGNATURE[0]) {
+                version = 2;
+            } else {
+                throw new ProxyProtocolException(Reason.NOT_PROXY, "not a PROXY header at byte 0");
+            }
+        }
+        if (version == 1) {
+            return v1.feed(b, base, from, to);
+        }
+        if (from < V2Parser.FIXED_LENGTH) {
+            V2Parser.checkFixed(b, base, from, Math.min(to, V2Parser.FIXED_LENGTH), maxHeaderSize);
+            if (to >= V2Parser.FIXED_LENGTH) {
+                total = V2Parser.FIXED_LENGTH + V2Parser.length(b, base);
+            }
+        }
+        return total >= 0 && to >= total ? total : -1;
+    }
+
+    private ProxyHeader build(ByteBuffer b, int base, int length) throws ProxyProtocolException {
+        return version == 1 ? v1.header(length) : V2Parser.parse(b, base, length, maxTlvSize);
+    }
+
+    private void ensurePending(int size) {
+        if (pending == null || pending.length < size) {
+            byte[] bigger = new byte[Math.max(size, version == 1 ? V1Parser.MAX_LENGTH : V2Parser.FIXED_LENGTH)];
+            if (pending != null) {
+                System.arraycopy(pending, 0, bigger, 0, have);
+            }
+            pending = bigger;
+            pendingView = ByteBuffer.wrap(bigger);
+        }
+    }
+
+    /** @return whether a header was decoded */
+    public boolean isDone() {
+        return done;
+    }
+
+    /** @return how many bytes of an incomplete header are held, waiting for the rest */
+    public int bufferedBytes() {
+        return have;
+    }
+
+    /**
+     * Forgets everything about the current connection, so that a pooled channel can reuse the decoder.
+     * Nothing of the previous connection survives (Undertow's CVE-2024-7885 leaked between connections).
+     */
+    public void reset() {
+        version = UNKNOWN_VERSION;
+        total = -1;
+        if (v1 != null) {
+            v1.reset();
+        }
+        if (pending != null) {
+            java.util.Arrays.fill(pending, 0, have, (byte) 0);
+        }
+        have = 0;
+        failure = null;
+        done = false;
+    }
+
+    /**
+     * Tells what the first bytes of a connection are, without consuming any. Says {@link Detection#V1} only
+     * once {@code "PROXY "} is there and {@link Detection#V2} only once the whole 12-byte signature is, so
+     * {@code POST}, {@code PRI *} (the h2c preface), a stray CRLF and a TLS record are told apart correctly.
+     *
+     * @param in the first bytes, from its position to its limit
+     * @return the detection
+     */
+    public static Detection detect(ByteBuffer in) {
+        int p = in.position();
+        int n = in.remaining();
+        if (n == 0) {
+            return Detection.NEED_MORE_DATA;
+        }
+        byte[] signature;
+        Detection kind;
+        if (in.get(p) == V1Parser.PREFIX[0]) {
+            signature = V1Parser.PREFIX;
+            kind = Detection.V1;
+        } else if (in.get(p) == V2Parser.SIGNATURE[0]) {
+            signature = V2Parser.SIGNATURE;
+            kind = Detection.V2;
+        } else {
+            return Detection.NOT_PROXY;
+        }
+        int check = Math.min(n, signature.length);
+        for (int i = 1; i < check; i++) {
+            if (in.get(p + i) != signature[i]) {
+                return Detection.NOT_PROXY;
+            }
+        }
+        return n >= signature.length ? kind : Detection.NEED_MORE_DATA;
+    }
+}
