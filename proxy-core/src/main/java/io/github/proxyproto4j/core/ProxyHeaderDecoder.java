@@ -27,9 +27,8 @@ public final class ProxyHeaderDecoder {
     private final int maxTlvSize;
 
     private int version = UNKNOWN_VERSION;
-    /** v2 total length (16 + length field), or -1 until the fixed part has arrived. */
-    private int total = -1;
     private V1Parser v1;
+    private V2Parser v2;
     /** Bytes kept between calls when a header arrives in pieces; allocated only then. */
     private byte[] pending;
     private ByteBuffer pendingView;
@@ -139,6 +138,7 @@ public final class ProxyHeaderDecoder {
         if (version == 1) {
             return V1Parser.MAX_LENGTH - have;
         }
+        int total = v2.total();
         return (total < 0 ? V2Parser.FIXED_LENGTH : total) - have;
     }
 
@@ -158,24 +158,18 @@ public final class ProxyHeaderDecoder {
                 }
             } else if (first == V2Parser.SIGNATURE[0]) {
                 version = 2;
+                if (v2 == null) {
+                    v2 = new V2Parser(maxHeaderSize, maxTlvSize);
+                }
             } else {
                 throw new ProxyProtocolException(Reason.NOT_PROXY, "not a PROXY header at byte 0");
             }
         }
-        if (version == 1) {
-            return v1.feed(b, base, from, to);
-        }
-        if (from < V2Parser.FIXED_LENGTH) {
-            V2Parser.checkFixed(b, base, from, Math.min(to, V2Parser.FIXED_LENGTH), maxHeaderSize);
-            if (to >= V2Parser.FIXED_LENGTH) {
-                total = V2Parser.FIXED_LENGTH + V2Parser.length(b, base);
-            }
-        }
-        return total >= 0 && to >= total ? total : -1;
+        return version == 1 ? v1.feed(b, base, from, to) : v2.feed(b, base, from, to);
     }
 
     private ProxyHeader build(ByteBuffer b, int base, int length) throws ProxyProtocolException {
-        return version == 1 ? v1.header(length) : V2Parser.parse(b, base, length, maxTlvSize);
+        return version == 1 ? v1.header(length) : v2.header(b, base);
     }
 
     private void ensurePending(int size) {
@@ -205,9 +199,11 @@ public final class ProxyHeaderDecoder {
      */
     public void reset() {
         version = UNKNOWN_VERSION;
-        total = -1;
         if (v1 != null) {
             v1.reset();
+        }
+        if (v2 != null) {
+            v2.reset();
         }
         if (pending != null) {
             java.util.Arrays.fill(pending, 0, have, (byte) 0);

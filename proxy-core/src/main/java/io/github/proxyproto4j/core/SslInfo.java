@@ -1,5 +1,6 @@
 package io.github.proxyproto4j.core;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -54,7 +55,7 @@ public final class SslInfo {
      * @return the facts, or {@code null} if the value is malformed
      */
     static SslInfo parse(byte[] value) {
-        if (!isWellFormed(value, 0, value.length)) {
+        if (!isWellFormed(ByteBuffer.wrap(value), 0, value.length)) {
             return null;
         }
         int client = value[0] & 0xFF;
@@ -73,8 +74,8 @@ public final class SslInfo {
         return new SslInfo(client, verify, Collections.unmodifiableList(subs));
     }
 
-    /** Whether {@code bytes[from, to)} is a complete SSL value: the fixed part, then sub-TLVs filling it exactly. */
-    static boolean isWellFormed(byte[] bytes, int from, int to) {
+    /** Whether {@code b[from, to)} (absolute indices) is a complete SSL value: the fixed part, then sub-TLVs filling it exactly. */
+    static boolean isWellFormed(ByteBuffer b, int from, int to) {
         if (to - from < FIXED_LENGTH) {
             return false;
         }
@@ -83,7 +84,7 @@ public final class SslInfo {
             if (to - off < 3) {
                 return false;
             }
-            int len = ((bytes[off + 1] & 0xFF) << 8) | (bytes[off + 2] & 0xFF);
+            int len = ((b.get(off + 1) & 0xFF) << 8) | (b.get(off + 2) & 0xFF);
             off += 3 + len;
             if (off > to) {
                 return false;

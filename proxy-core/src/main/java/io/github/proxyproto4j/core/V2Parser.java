@@ -10,8 +10,12 @@ import java.util.zip.CRC32C;
 
 /**
  * The v2 binary header: a 16-byte fixed part (signature, version and command, family and transport,
- * length), then {@code length} bytes of addresses and TLVs. The fixed part is checked byte by byte as it
- * arrives; the rest once it is all there.
+ * length), then {@code length} bytes of addresses and TLVs.
+ *
+ * <p>Everything that can be checked before the header is complete is checked as the bytes arrive, in
+ * wire order: the fixed part byte by byte, the address block once it is there, each TLV's head as soon as
+ * it arrives and its value once complete. Only the CRC32C, which covers the whole header, waits for the
+ * end. So the reason depends only on the bytes, never on how they were split into reads.
  */
 final class V2Parser {
     static final byte[] SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
@@ -24,14 +28,120 @@ final class V2Parser {
     private static final int UNIQUE_ID_MAX = 128;
     private static final int AUTHORITY_MAX = 255;
 
-    private V2Parser() {
+    private final int maxLength;
+    private final int maxTlv;
+
+    /** 16 + the length field, or -1 until the fixed part is complete. */
+    private int total;
+    private int tlvStart;
+    private boolean unixPaths;
+    /** Header offset of the next TLV head to check, or of the value being waited for. */
+    private int cursor;
+    private int valueEnd;
+    private boolean inValue;
+    private boolean sslValue;
+
+    V2Parser(int maxLength, int maxTlv) {
+        this.maxLength = maxLength;
+        this.maxTlv = maxTlv;
+        reset();
+    }
+
+    void reset() {
+        total = -1;
+        tlvStart = 0;
+        unixPaths = false;
+        cursor = 0;
+        valueEnd = 0;
+        inValue = false;
+        sslValue = false;
+    }
+
+    /** @return 16 + the length field, or -1 while the fixed part is incomplete */
+    int total() {
+        return total;
     }
 
     /**
-     * Checks fixed-part bytes {@code from} to {@code to} (exclusive, at most 16) as they arrive.
-     * Earlier fixed-part bytes must still be readable at {@code b.get(base + i)}.
+     * Checks header bytes {@code from} to {@code to} (exclusive) as they arrive; header byte {@code i} is
+     * {@code b.get(base + i)} and earlier header bytes must still be there.
+     *
+     * @return the header's total length once all of it is there, else -1
      */
-    static void checkFixed(ByteBuffer b, int base, int from, int to, int maxLength) throws ProxyProtocolException {
+    int feed(ByteBuffer b, int base, int from, int to) throws ProxyProtocolException {
+        if (from < FIXED_LENGTH) {
+            checkFixed(b, base, from, Math.min(to, FIXED_LENGTH));
+            if (to < FIXED_LENGTH) {
+                return -1;
+            }
+            total = FIXED_LENGTH + length(b, base);
+            Command command = (b.get(base + 12) & 0x0F) == 1 ? Command.PROXY : Command.LOCAL;
+            AddressFamily family = family(b.get(base + 13) & 0xFF);
+            int block = addressBlock(family);
+            // LOCAL ignores addresses. Its TLVs follow the address block if the header has room for one;
+            // HAProxy sends LOCAL with family UNSPEC, where they start right away.
+            tlvStart = command == Command.PROXY || total - FIXED_LENGTH >= block ? FIXED_LENGTH + block : total;
+            unixPaths = command == Command.PROXY && family == AddressFamily.UNIX;
+            cursor = tlvStart;
+        }
+        int available = Math.min(to, total);
+        if (available < tlvStart) {
+            return -1;
+        }
+        if (unixPaths) {
+            unixPath(b, base + FIXED_LENGTH);
+            unixPath(b, base + FIXED_LENGTH + UNIX_PATH);
+            unixPaths = false;
+        }
+        while (cursor < total) {
+            if (!inValue) {
+                if (total - cursor < TlvSection.HEAD) {
+                    throw fail(Reason.TLV_OVERRUN, "truncated TLV head", cursor);
+                }
+                if (available - cursor < TlvSection.HEAD) {
+                    return -1;
+                }
+                checkTlvHead(b, base);
+            }
+            if (available < valueEnd) {
+                return -1;
+            }
+            if (sslValue && !SslInfo.isWellFormed(b, base + cursor + TlvSection.HEAD, base + valueEnd)) {
+                throw fail(Reason.BAD_SSL_TLV, "malformed SSL TLV", cursor);
+            }
+            cursor = valueEnd;
+            inValue = false;
+        }
+        return to >= total ? total : -1;
+    }
+
+    private void checkTlvHead(ByteBuffer b, int base) throws ProxyProtocolException {
+        int type = b.get(base + cursor) & 0xFF;
+        int len = (b.get(base + cursor + 1) & 0xFF) << 8 | (b.get(base + cursor + 2) & 0xFF);
+        valueEnd = cursor + TlvSection.HEAD + len;
+        if (valueEnd > total) {
+            throw fail(Reason.TLV_OVERRUN, String.format("TLV 0x%02X of %d bytes runs past the header", type, len),
+                    cursor);
+        }
+        if (len > maxTlv) {
+            throw fail(Reason.TLV_TOO_LARGE, String.format("TLV 0x%02X of %d bytes exceeds the limit %d",
+                    type, len, maxTlv), cursor);
+        }
+        if (type == TlvType.CRC32C && len != 4) {
+            throw fail(Reason.BAD_TLV, "CRC32C TLV of " + len + " bytes, not 4", cursor);
+        }
+        if (type == TlvType.UNIQUE_ID && len > UNIQUE_ID_MAX) {
+            throw fail(Reason.BAD_TLV, "UNIQUE_ID of " + len + " bytes, over 128", cursor);
+        }
+        if (type == TlvType.AUTHORITY && len > AUTHORITY_MAX) {
+            throw fail(Reason.BAD_TLV, "AUTHORITY of " + len + " bytes, over 255", cursor);
+        }
+        sslValue = type == TlvType.SSL;
+        inValue = true;
+    }
+
+    /** Checks fixed-part bytes {@code from} to {@code to} (at most 16) as they arrive. */
+    private void checkFixed(ByteBuffer b, int base, int from, int to) throws ProxyProtocolException {
         for (int i = from; i < to; i++) {
             int c = b.get(base + i) & 0xFF;
             if (i < SIGNATURE.length) {
@@ -64,28 +174,27 @@ final class V2Parser {
         }
     }
 
-    /** @return the value of the length field; bytes 14 and 15 must be there */
-    static int length(ByteBuffer b, int base) {
+    private static int length(ByteBuffer b, int base) {
         return (b.get(base + 14) & 0xFF) << 8 | (b.get(base + 15) & 0xFF);
     }
 
-    /** Parses a whole header of {@code total} bytes whose fixed part {@link #checkFixed} accepted. */
-    static ProxyHeader parse(ByteBuffer b, int base, int total, int maxTlv) throws ProxyProtocolException {
+    /** Builds the header that {@link #feed} found complete, once its CRC32C TLVs (if any) match. */
+    ProxyHeader header(ByteBuffer b, int base) throws ProxyProtocolException {
         Command command = (b.get(base + 12) & 0x0F) == 1 ? Command.PROXY : Command.LOCAL;
         int familyByte = b.get(base + 13) & 0xFF;
         AddressFamily family = family(familyByte);
         TransportProtocol transport = transport(familyByte);
-        int block = addressBlock(family);
-        int length = total - FIXED_LENGTH;
 
-        // LOCAL ignores addresses. Its TLVs follow the address block if the header has room for one;
-        // HAProxy sends LOCAL with family UNSPEC, where they start right away.
-        int tlvStart = command == Command.PROXY || length >= block ? FIXED_LENGTH + block : total;
         byte[] tlvs = null;
         if (tlvStart < total) {
             tlvs = new byte[total - tlvStart];
             b.get(base + tlvStart, tlvs);
-            checkTlvs(b, base, total, tlvStart, tlvs, maxTlv);
+            for (int off = 0; off < tlvs.length; off += TlvSection.HEAD + TlvSection.valueLength(tlvs, off)) {
+                if ((tlvs[off] & 0xFF) == TlvType.CRC32C) {
+                    checkCrc(b, base, total, tlvStart + off + TlvSection.HEAD, tlvs, off + TlvSection.HEAD,
+                            tlvStart + off);
+                }
+            }
         }
 
         if (command == Command.LOCAL || family == AddressFamily.UNSPEC) {
@@ -102,54 +211,6 @@ final class V2Parser {
         int sourcePort = (b.get(ports) & 0xFF) << 8 | (b.get(ports + 1) & 0xFF);
         int destinationPort = (b.get(ports + 2) & 0xFF) << 8 | (b.get(ports + 3) & 0xFF);
         return ProxyHeader.ofIp(2, command, family, transport, total, ips, sourcePort, destinationPort, tlvs);
-    }
-
-    /** Validates the TLV section, in wire order; {@code tlvs} is its copy, starting at header offset {@code start}. */
-    private static void checkTlvs(ByteBuffer b, int base, int total, int start, byte[] tlvs, int maxTlv)
-            throws ProxyProtocolException {
-        int off = 0;
-        while (off < tlvs.length) {
-            if (tlvs.length - off < TlvSection.HEAD) {
-                throw fail(Reason.TLV_OVERRUN, "truncated TLV head", start + off);
-            }
-            int type = tlvs[off] & 0xFF;
-            int len = TlvSection.valueLength(tlvs, off);
-            int value = off + TlvSection.HEAD;
-            if (value + len > tlvs.length) {
-                throw fail(Reason.TLV_OVERRUN, String.format("TLV 0x%02X of %d bytes runs past the header", type, len),
-                        start + off);
-            }
-            if (len > maxTlv) {
-                throw fail(Reason.TLV_TOO_LARGE, String.format("TLV 0x%02X of %d bytes exceeds the limit %d",
-                        type, len, maxTlv), start + off);
-            }
-            switch (type) {
-                case TlvType.CRC32C:
-                    if (len != 4) {
-                        throw fail(Reason.BAD_TLV, "CRC32C TLV of " + len + " bytes, not 4", start + off);
-                    }
-                    checkCrc(b, base, total, start + value, tlvs, value, start + off);
-                    break;
-                case TlvType.UNIQUE_ID:
-                    if (len > UNIQUE_ID_MAX) {
-                        throw fail(Reason.BAD_TLV, "UNIQUE_ID of " + len + " bytes, over 128", start + off);
-                    }
-                    break;
-                case TlvType.AUTHORITY:
-                    if (len > AUTHORITY_MAX) {
-                        throw fail(Reason.BAD_TLV, "AUTHORITY of " + len + " bytes, over 255", start + off);
-                    }
-                    break;
-                case TlvType.SSL:
-                    if (!SslInfo.isWellFormed(tlvs, value, value + len)) {
-                        throw fail(Reason.BAD_SSL_TLV, "malformed SSL TLV", start + off);
-                    }
-                    break;
-                default:
-                    break;
-            }
-            off = value + len;
-        }
     }
 
     /** CRC32C over the whole header with the checksum's own four bytes taken as zero. */
