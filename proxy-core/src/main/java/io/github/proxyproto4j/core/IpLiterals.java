@@ -1,9 +1,7 @@
 package io.github.proxyproto4j.core;
 
-import java.nio.ByteBuffer;
-
 /**
- * Strict IPv4 and IPv6 text-to-bytes conversion, straight from the wire buffer: no strings, no DNS, no
+ * Strict IPv4 and IPv6 text-to-bytes conversion, straight from the wire bytes: no strings, no DNS, no
  * allocation. {@code InetAddress.getByName} would resolve anything that is not a literal, and accepts
  * forms (leading zeros, zone ids) that the PROXY protocol does not.
  */
@@ -16,12 +14,12 @@ final class IpLiterals {
      *
      * @return whether it was valid; the four bytes are written at {@code out[o]}
      */
-    static boolean ipv4(ByteBuffer b, int from, int to, byte[] out, int o) {
+    static boolean ipv4(byte[] b, int from, int to, byte[] out, int o) {
         int octets = 0;
         int value = 0;
         int digits = 0;
         for (int i = from; i < to; i++) {
-            int c = b.get(i);
+            int c = b[i];
             if (c == '.') {
                 if (digits == 0 || octets == 3) {
                     return false;
@@ -56,15 +54,15 @@ final class IpLiterals {
      *
      * @return whether it was valid; the sixteen bytes are written at {@code out[o]}
      */
-    static boolean ipv6(ByteBuffer b, int from, int to, byte[] out, int o) {
+    static boolean ipv6(byte[] b, int from, int to, byte[] out, int o) {
         if (to - from < 2) {
             return false;
         }
         int groups = 0;
         int gap = -1; // index of the group where "::" stands
         int i = from;
-        if (b.get(i) == ':') {
-            if (b.get(i + 1) != ':') {
+        if (b[i] == ':') {
+            if (b[i + 1] != ':') {
                 return false;
             }
             gap = 0;
@@ -75,7 +73,7 @@ final class IpLiterals {
             int value = 0;
             int digits = 0;
             while (i < to && digits <= 4) {
-                int h = hex(b.get(i));
+                int h = hex(b[i]);
                 if (h < 0) {
                     break;
                 }
@@ -86,7 +84,7 @@ final class IpLiterals {
             if (digits == 0) {
                 return false;
             }
-            if (i < to && b.get(i) == '.') {
+            if (i < to && b[i] == '.') {
                 if (groups > 6 || !ipv4(b, start, to, out, o + 2 * groups)) {
                     return false;
                 }
@@ -102,10 +100,10 @@ final class IpLiterals {
             if (i == to) {
                 break;
             }
-            if (b.get(i) != ':' || ++i == to) {
+            if (b[i] != ':' || ++i == to) {
                 return false; // a bad character, or a single trailing colon
             }
-            if (b.get(i) == ':') {
+            if (b[i] == ':') {
                 if (gap >= 0) {
                     return false; // a second "::"
                 }
@@ -139,5 +137,64 @@ final class IpLiterals {
             return c - 'A' + 10;
         }
         return -1;
+    }
+
+    /**
+     * Formats 4 or 16 address bytes: a dotted quad, or RFC 5952 IPv6 text (lower case, the longest run of
+     * two or more zero groups shortened to {@code ::}, the first such run on a tie).
+     */
+    static String format(byte[] ip, int off, int len) {
+        StringBuilder sb = new StringBuilder(39);
+        if (len == 4) {
+            for (int i = 0; i < 4; i++) {
+                if (i > 0) {
+                    sb.append('.');
+                }
+                sb.append(ip[off + i] & 0xFF);
+            }
+            return sb.toString();
+        }
+        int[] groups = new int[8];
+        for (int g = 0; g < 8; g++) {
+            groups[g] = (ip[off + 2 * g] & 0xFF) << 8 | (ip[off + 2 * g + 1] & 0xFF);
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int g = 0; g < 8; ) {
+            if (groups[g] != 0) {
+                g++;
+                continue;
+            }
+            int start = g;
+            while (g < 8 && groups[g] == 0) {
+                g++;
+            }
+            if (g - start > bestLength) {
+                bestStart = start;
+                bestLength = g - start;
+            }
+        }
+        for (int g = 0; g < 8; g++) {
+            if (g == bestStart) {
+                sb.append("::");
+                g += bestLength - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(groups[g]));
+        }
+        return sb.toString();
+    }
+
+    /** @return whether the 16 bytes at {@code b[off]} are an IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}) */
+    static boolean isIpv4Mapped(byte[] b, int off) {
+        for (int i = 0; i < 10; i++) {
+            if (b[off + i] != 0) {
+                return false;
+            }
+        }
+        return b[off + 10] == (byte) 0xFF && b[off + 11] == (byte) 0xFF;
     }
 }

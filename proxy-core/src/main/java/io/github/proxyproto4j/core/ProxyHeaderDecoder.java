@@ -86,7 +86,9 @@ public final class ProxyHeaderDecoder {
             throw new IllegalStateException("a header was already decoded; reset() before reuse");
         }
         try {
-            return have == 0 ? decodeInPlace(in) : decodePending(in);
+            // v1 is parsed from a byte array: in place when the buffer has one, else from a copy.
+            boolean inPlace = have == 0 && (in.hasArray() || !in.hasRemaining() || in.get(in.position()) != 'P');
+            return inPlace ? decodeInPlace(in) : decodePending(in);
         } catch (ProxyProtocolException e) {
             failure = e.reason();
             throw e;
@@ -135,6 +137,9 @@ public final class ProxyHeaderDecoder {
 
     /** @return how many more bytes the header can use before the next decision point */
     private int wanted() {
+        if (version == UNKNOWN_VERSION) {
+            return 1;
+        }
         if (version == 1) {
             return V1Parser.MAX_LENGTH - have;
         }
@@ -165,7 +170,7 @@ public final class ProxyHeaderDecoder {
                 throw new ProxyProtocolException(Reason.NOT_PROXY, "not a PROXY header at byte 0");
             }
         }
-        return version == 1 ? v1.feed(b, base, from, to) : v2.feed(b, base, from, to);
+        return version == 1 ? v1.feed(b.array(), b.arrayOffset() + base, from, to) : v2.feed(b, base, from, to);
     }
 
     private ProxyHeader build(ByteBuffer b, int base, int length) throws ProxyProtocolException {

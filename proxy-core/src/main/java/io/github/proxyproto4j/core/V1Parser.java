@@ -1,7 +1,5 @@
 package io.github.proxyproto4j.core;
 
-import java.nio.ByteBuffer;
-
 /**
  * The v1 text line, parsed one byte at a time as it arrives:
  * {@code "PROXY" SP (TCP4|TCP6|UNKNOWN) SP src SP dst SP sport SP dport CRLF}, at most 107 bytes.
@@ -64,21 +62,39 @@ final class V1Parser {
     }
 
     /**
-     * Feeds line bytes {@code from} to {@code to} (exclusive); line byte {@code i} is {@code b.get(base + i)}
-     * and earlier line bytes must still be there.
+     * Feeds line bytes {@code from} to {@code to} (exclusive); line byte {@code i} is {@code b[base + i]}
+     * and earlier line bytes must still be there. A byte array, not a buffer: this loop is the hot path.
      *
      * @return the line's length once its CRLF has been consumed, else -1
      */
-    int feed(ByteBuffer b, int base, int from, int to) throws ProxyProtocolException {
-        for (int i = from; i < to; i++) {
-            if (step(b, base, i, b.get(base + i))) {
+    int feed(byte[] b, int base, int from, int to) throws ProxyProtocolException {
+        int limit = Math.min(to, MAX_LENGTH);
+        for (int i = from; i < limit; i++) {
+            if (state == SOURCE || state == DESTINATION) {
+                // Most of a line is addresses: skip plain address characters without the per-byte dispatch.
+                // Whatever stops the skip (a space, a bad byte, a field too long) goes through step() below.
+                int max = fieldStart + (ipv6 ? MAX_IPV6_TEXT : MAX_IPV4_TEXT);
+                int end = Math.min(limit, max);
+                while (i < end && isAddressChar(b[base + i], ipv6)) {
+                    i++;
+                }
+                if (i == limit) {
+                    break;
+                }
+            }
+            if (step(b, base, i, b[base + i])) {
                 return i + 1;
             }
-            if (i + 1 >= MAX_LENGTH) {
-                throw new ProxyProtocolException(Reason.V1_TOO_LONG, "no CRLF within " + MAX_LENGTH + " bytes");
-            }
+        }
+        if (to >= MAX_LENGTH) {
+            throw new ProxyProtocolException(Reason.V1_TOO_LONG, "no CRLF within " + MAX_LENGTH + " bytes");
         }
         return -1;
+    }
+
+    private static boolean isAddressChar(byte c, boolean ipv6) {
+        return (c >= '0' && c <= '9') || c == '.' || (ipv6 && (c == ':' || (c >= 'a' && c <= 'f')
+                || (c >= 'A' && c <= 'F')));
     }
 
     /** @return the decoded line; only valid after {@link #feed} returned its length */
@@ -91,7 +107,7 @@ final class V1Parser {
                 TransportProtocol.STREAM, length, ips, sourcePort, destinationPort, null);
     }
 
-    private boolean step(ByteBuffer b, int base, int i, byte c) throws ProxyProtocolException {
+    private boolean step(byte[] b, int base, int i, byte c) throws ProxyProtocolException {
         switch (state) {
             case PREFIX_STATE:
                 if (c != PREFIX[i]) {
@@ -162,7 +178,7 @@ final class V1Parser {
         }
     }
 
-    private void address(ByteBuffer b, int base, int i, byte c) throws ProxyProtocolException {
+    private void address(byte[] b, int base, int i, byte c) throws ProxyProtocolException {
         if (c == ' ') {
             if (i == fieldStart) {
                 throw fail(Reason.BAD_V1_SYNTAX, "empty address field", i);
