@@ -93,6 +93,33 @@ public final class SslInfo {
         return true;
     }
 
+    /** @return the SSL TLV value as on the wire: client flags, verify, then the sub-TLVs */
+    byte[] toValue() {
+        int length = FIXED_LENGTH;
+        for (Tlv t : subTlvs) {
+            length += 3 + t.length();
+        }
+        if (length > 0xFFFF) {
+            throw new IllegalArgumentException("the SSL TLV would exceed 65535 bytes");
+        }
+        byte[] v = new byte[length];
+        v[0] = (byte) client;
+        v[1] = (byte) (verify >> 24);
+        v[2] = (byte) (verify >> 16);
+        v[3] = (byte) (verify >> 8);
+        v[4] = (byte) verify;
+        int off = FIXED_LENGTH;
+        for (Tlv t : subTlvs) {
+            byte[] sv = t.rawValue();
+            v[off] = (byte) t.type();
+            v[off + 1] = (byte) (sv.length >> 8);
+            v[off + 2] = (byte) sv.length;
+            System.arraycopy(sv, 0, v, off + 3, sv.length);
+            off += 3 + sv.length;
+        }
+        return v;
+    }
+
     /** @return the client flags byte ({@link #CLIENT_SSL}, {@link #CLIENT_CERT_CONN}, {@link #CLIENT_CERT_SESS}) */
     public int client() {
         return client;

@@ -24,7 +24,7 @@ final class V2Parser {
     static final int INET_BLOCK = 12;
     static final int INET6_BLOCK = 36;
     static final int UNIX_BLOCK = 216;
-    private static final int UNIX_PATH = 108;
+    static final int UNIX_PATH = 108;
     private static final int UNIQUE_ID_MAX = 128;
     private static final int AUTHORITY_MAX = 255;
 
@@ -197,12 +197,16 @@ final class V2Parser {
             }
         }
 
-        if (command == Command.LOCAL || family == AddressFamily.UNSPEC) {
+        // A LOCAL header keeps the address block it carried (exposing no address), so it re-encodes exactly.
+        if (family == AddressFamily.UNSPEC || (command == Command.LOCAL
+                && total - FIXED_LENGTH < addressBlock(family))) {
             return ProxyHeader.withoutAddresses(2, command, family, transport, total, tlvs);
         }
         int a = base + FIXED_LENGTH;
         if (family == AddressFamily.UNIX) {
-            return ProxyHeader.ofUnix(command, transport, total, unixPath(b, a), unixPath(b, a + UNIX_PATH), tlvs);
+            byte[] block = new byte[UNIX_BLOCK];
+            b.get(a, block);
+            return ProxyHeader.ofUnix(command, transport, total, block, tlvs);
         }
         int ipLength = family == AddressFamily.INET ? 4 : 16;
         byte[] ips = new byte[2 * ipLength];
@@ -228,6 +232,15 @@ final class V2Parser {
         if (crc.getValue() != expected) {
             throw fail(Reason.CRC_MISMATCH, String.format("CRC32C 0x%08X, computed 0x%08X", expected,
                     crc.getValue()), tlvOffset);
+        }
+    }
+
+    /** The path in a UNIX block that the decoder accepted. */
+    static String unixPath(byte[] block, int at) {
+        try {
+            return unixPath(ByteBuffer.wrap(block), at);
+        } catch (ProxyProtocolException e) {
+            throw new IllegalStateException("the decoder accepted a bad UNIX path", e);
         }
     }
 
