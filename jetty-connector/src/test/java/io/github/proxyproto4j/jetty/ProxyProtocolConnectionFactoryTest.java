@@ -280,6 +280,51 @@ class ProxyProtocolConnectionFactoryTest {
     }
 
     @Test
+    void anUntrustedPeerUnderIgnoreWithoutAHeaderIsRefused() throws Exception {
+        start(trustingBalancer().untrustedAction(UntrustedAction.IGNORE));
+        byte[] response;
+        try (RawClient c = new RawClient(STRANGER_IP, jetty.port())) {
+            response = c.write(GET).readAll();
+        }
+        assertArrayEquals(new byte[0], response);
+        awaitRejected(Reason.NOT_PROXY);
+    }
+
+    @Test
+    void mixedModeStillRequiresAHeaderFromTheBalancer() throws Exception {
+        start(trustingBalancer().mode(ProxyProtocolMode.MIXED));
+        assertRefusedSilently(ascii(GET), Reason.NOT_PROXY);
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> malformedV2() {
+        byte[] good = v2(false);
+        byte[] version = good.clone();
+        version[12] = 0x11;
+        byte[] command = good.clone();
+        command[12] = 0x2F; // Jetty's built-in factory takes 2-15 as PROXY
+        byte[] family = good.clone();
+        family[13] = 0x41;
+        byte[] overrun = good.clone();
+        overrun[16 + 12 + 2] = (byte) 0xF0; // the first TLV claims 240 bytes
+        byte[] tooShort = good.clone();
+        tooShort[14] = 0;
+        tooShort[15] = 8;
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of(version, Reason.BAD_VERSION),
+                org.junit.jupiter.params.provider.Arguments.of(command, Reason.BAD_COMMAND),
+                org.junit.jupiter.params.provider.Arguments.of(family, Reason.BAD_FAMILY_TRANSPORT),
+                org.junit.jupiter.params.provider.Arguments.of(overrun, Reason.TLV_OVERRUN),
+                org.junit.jupiter.params.provider.Arguments.of(tooShort, Reason.LENGTH_TOO_SHORT));
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("malformedV2")
+    void malformedV2IsRefusedSilently(byte[] header, Reason reason) throws Exception {
+        start(trustingBalancer());
+        assertRefusedSilently(concat(header, ascii(GET)), reason);
+    }
+
+    @Test
     void mixedModeLetsStrangersInDirectlyAndRefusesTheirHeaders() throws Exception {
         start(trustingBalancer().mode(ProxyProtocolMode.MIXED));
         String direct;
