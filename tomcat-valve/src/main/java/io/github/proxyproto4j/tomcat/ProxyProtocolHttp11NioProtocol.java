@@ -1,0 +1,159 @@
+package io.github.proxyproto4j.tomcat;
+
+import io.github.proxyproto4j.core.ConfigKey;
+import io.github.proxyproto4j.core.ProxyProtocolConfig;
+import io.github.proxyproto4j.core.ProxyProtocolCounters;
+import io.github.proxyproto4j.core.ProxyProtocolListener;
+import java.lang.management.ManagementFactory;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.apache.coyote.http11.Http11NioProtocol;
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
+
+/**
+ * HTTP/1.1 over NIO where every connection starts with a PROXY header: the drop-in protocol for
+ * {@code <Connector protocol="io.github.proxyproto4j.tomcat.ProxyProtocolHttp11NioProtocol" …/>} and for
+ * {@code new Connector(new ProxyProtocolHttp11NioProtocol())}. The settings are the core's config table, as
+ * {@code proxyProtocol*} attributes (the header timeout in milliseconds).
+ */
+public class ProxyProtocolHttp11NioProtocol extends Http11NioProtocol {
+    private static final Log LOG = LogFactory.getLog(ProxyProtocolHttp11NioProtocol.class);
+
+    private ObjectName countersName;
+
+    /** A protocol with the core defaults: required, trust all, 5 s. */
+    public ProxyProtocolHttp11NioProtocol() {
+        super(new ProxyProtocolNioEndpoint());
+    }
+
+    /**
+     * @param config the PROXY protocol settings
+     */
+    public ProxyProtocolHttp11NioProtocol(ProxyProtocolConfig config) {
+        this();
+        for (ConfigKey k : ConfigKey.values()) {
+            endpoint().settings().set(k, k.isDuration() ? Long.toString(config.headerTimeout().toMillis())
+                    : config.text(k), true);
+        }
+    }
+
+    private ProxyProtocolNioEndpoint endpoint() {
+        return (ProxyProtocolNioEndpoint) getEndpoint();
+    }
+
+    @Override
+    protected Log getLog() {
+        return LOG;
+    }
+
+    @Override
+    protected String getNamePrefix() {
+        return "http-proxyproto4j-nio";
+    }
+
+    @Override
+    public void start() throws Exception {
+        super.start();
+        registerCounters();
+    }
+
+    @Override
+    public void destroy() throws Exception {
+        unregisterCounters();
+        super.destroy();
+    }
+
+    /** Counters as an MXBean in Tomcat's JMX domain: {@code <domain>:type=ProxyProtocol,name="<connector>"}. */
+    private void registerCounters() {
+        String domain = getDomain();
+        if (domain == null) {
+            return; // JMX not set up for this protocol (e.g. bare embedded use)
+        }
+        try {
+            ObjectName name = new ObjectName(domain + ":type=ProxyProtocol,name=" + ObjectName.quote(getName()));
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            if (!server.isRegistered(name)) {
+                server.registerMBean(getProxyProtocolCounters(), name);
+                countersName = name;
+            }
+        } catch (Exception e) {
+            LOG.warn("PROXY protocol: could not register the counters MBean: " + e);
+        }
+    }
+
+    private void unregisterCounters() {
+        if (countersName != null) {
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(countersName);
+            } catch (Exception ignored) {
+                // already gone
+            }
+            countersName = null;
+        }
+    }
+
+    /** @return the configuration in force once started */
+    public ProxyProtocolConfig getProxyProtocolConfig() {
+        return endpoint().getProxyProtocolConfig();
+    }
+
+    /** @return outcome and reason counts of this connector */
+    public ProxyProtocolCounters getProxyProtocolCounters() {
+        return endpoint().getProxyProtocolCounters();
+    }
+
+    /** @param listener hears every connection's outcome, e.g. a Micrometer binding */
+    public void addProxyProtocolListener(ProxyProtocolListener listener) {
+        endpoint().addProxyProtocolListener(listener);
+    }
+
+    private void set(ConfigKey key, String value) {
+        endpoint().settings().set(key, value, true);
+    }
+
+    /** @param mode {@code required} or {@code mixed} */
+    public void setProxyProtocolMode(String mode) {
+        set(ConfigKey.MODE, mode);
+    }
+
+    /** @param list comma-separated CIDR blocks and addresses; empty trusts every peer */
+    public void setProxyProtocolTrustedProxies(String list) {
+        set(ConfigKey.TRUSTED_PROXIES, list);
+    }
+
+    /** @param action {@code reject} or {@code ignore} */
+    public void setProxyProtocolUntrustedAction(String action) {
+        set(ConfigKey.UNTRUSTED_ACTION, action);
+    }
+
+    /** @param millis the header timeout in milliseconds, from accept */
+    public void setProxyProtocolHeaderTimeout(long millis) {
+        set(ConfigKey.HEADER_TIMEOUT, Long.toString(millis));
+    }
+
+    /** @param size the cap on the v2 length field */
+    public void setProxyProtocolMaxHeaderSize(int size) {
+        set(ConfigKey.MAX_HEADER_SIZE, Integer.toString(size));
+    }
+
+    /** @param size the cap on one TLV value */
+    public void setProxyProtocolMaxTlvSize(int size) {
+        set(ConfigKey.MAX_TLV_SIZE, Integer.toString(size));
+    }
+
+    /** @param max connections waiting for their header at once */
+    public void setProxyProtocolMaxPending(int max) {
+        set(ConfigKey.MAX_PENDING, Integer.toString(max));
+    }
+
+    /** @param secure whether the SSL TLV's client bit makes requests secure (needs {@link ProxyProtocolValve}) */
+    public void setProxyProtocolSecureFromSslTlv(boolean secure) {
+        set(ConfigKey.SECURE_FROM_SSL_TLV, Boolean.toString(secure));
+    }
+
+    /** @param local whether the header's destination becomes the local address and port */
+    public void setProxyProtocolLocalAddressFromHeader(boolean local) {
+        set(ConfigKey.LOCAL_ADDRESS_FROM_HEADER, Boolean.toString(local));
+    }
+}

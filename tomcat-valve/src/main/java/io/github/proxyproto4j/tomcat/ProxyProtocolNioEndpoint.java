@@ -1,0 +1,192 @@
+package io.github.proxyproto4j.tomcat;
+
+import io.github.proxyproto4j.core.ConnectionHandshake;
+import io.github.proxyproto4j.core.ProxyProtocolConfig;
+import io.github.proxyproto4j.core.ProxyProtocolCounters;
+import io.github.proxyproto4j.core.ProxyProtocolListener;
+import io.github.proxyproto4j.core.ProxyProtocolPolicy;
+import io.github.proxyproto4j.core.Outcome;
+import io.github.proxyproto4j.core.Reason;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
+import org.apache.tomcat.util.ExceptionUtils;
+import org.apache.tomcat.util.collections.SynchronizedStack;
+import org.apache.tomcat.util.net.NioChannel;
+import org.apache.tomcat.util.net.NioEndpoint;
+import org.apache.tomcat.util.net.SocketBufferHandler;
+import org.apache.tomcat.util.net.SocketEvent;
+import org.apache.tomcat.util.net.SocketProcessorBase;
+import org.apache.tomcat.util.net.SocketWrapperBase;
+
+/**
+ * A {@link NioEndpoint} whose connections start with a PROXY header. The acceptor only opens the core
+ * handshake (and closes at once what the policy refuses at accept); the header is read by worker threads,
+ * non-blockingly, under a read timeout equal to the header timeout counted from accept.
+ */
+public class ProxyProtocolNioEndpoint extends NioEndpoint {
+    private static final Log LOG = LogFactory.getLog(ProxyProtocolNioEndpoint.class);
+
+    private final ProxyProtocolConfig.Builder settings = ProxyProtocolConfig.builder();
+    private final ProxyProtocolCounters counters = new ProxyProtocolCounters();
+    private final List<ProxyProtocolListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile ProxyProtocolConfig config = ProxyProtocolConfig.defaults();
+    private volatile ProxyProtocolPolicy policy;
+
+    /** The settings, editable until the endpoint starts. */
+    ProxyProtocolConfig.Builder settings() {
+        return settings;
+    }
+
+    /** @return the configuration in force once started */
+    public ProxyProtocolConfig getProxyProtocolConfig() {
+        return config;
+    }
+
+    /** @return outcome and reason counts of this endpoint's connections */
+    public ProxyProtocolCounters getProxyProtocolCounters() {
+        return counters;
+    }
+
+    /** @param listener hears every connection's outcome, besides the built-in counters */
+    public void addProxyProtocolListener(ProxyProtocolListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void startInternal() throws Exception {
+        if (isSSLEnabled()) {
+            throw new IllegalStateException("PROXY protocol connector: TLS after the PROXY header is not supported "
+                    + "by this version; terminate TLS at the load balancer or use a plain connector");
+        }
+        ProxyProtocolConfig built = settings.build();
+        config = built;
+        policy = new ProxyProtocolPolicy(built, new ProxyProtocolListener() {
+            @Override
+            public void onOutcome(Outcome outcome, Reason reason) {
+                counters.onOutcome(outcome, reason);
+                for (ProxyProtocolListener l : listeners) {
+                    l.onOutcome(outcome, reason);
+                }
+            }
+
+            @Override
+            public void onPendingChanged(int delta) {
+                counters.onPendingChanged(delta);
+                for (ProxyProtocolListener l : listeners) {
+                    l.onPendingChanged(delta);
+                }
+            }
+        });
+        super.startInternal();
+    }
+
+    @Override
+    protected NioChannel createChannel(SocketBufferHandler buffer) {
+        return new ProxyProtocolNioChannel(buffer);
+    }
+
+    /**
+     * Hands an accepted socket to the poller, as {@link NioEndpoint} does, with our socket wrapper, and opens
+     * the PROXY handshake. Written from what NioEndpoint 11.0.x does (see {@code TomcatInternalsTest}), not
+     * copied: take a pooled channel or make one, wrap it, register the connection, switch to non-blocking,
+     * apply socket properties (not for Unix sockets), set timeouts and keep-alive, register with the poller.
+     */
+    @Override
+    protected boolean setSocketOptions(SocketChannel socket) {
+        ProxyProtocolSocketWrapper wrapper = null;
+        try {
+            SynchronizedStack<NioChannel> pool = getNioChannels();
+            NioChannel channel = pool == null ? null : pool.pop();
+            if (channel == null) {
+                channel = createChannel(new SocketBufferHandler(socketProperties.getAppReadBufSize(),
+                        socketProperties.getAppWriteBufSize(), socketProperties.getDirectBuffer()));
+            }
+            wrapper = new ProxyProtocolSocketWrapper(channel, this);
+            channel.reset(socket, wrapper);
+            connections.put(socket, wrapper);
+
+            socket.configureBlocking(false);
+            if (getUnixDomainSocketPath() == null) {
+                socketProperties.setProperties(socket.socket());
+            }
+
+            ConnectionHandshake handshake = policy.open(socket.getRemoteAddress());
+            ((ProxyProtocolNioChannel) channel).start(handshake);
+            if (handshake.isDone()) {
+                return false; // refused at accept (untrusted, or too many pending): the acceptor closes it unread
+            }
+            // The poller measures the read timeout from the wrapper's creation, and our reads do not move it:
+            // so the header timeout is absolute from accept.
+            wrapper.setReadTimeout(handshake.readsHeader() ? config.headerTimeout().toMillis() : getConnectionTimeout());
+            wrapper.setWriteTimeout(getConnectionTimeout());
+            wrapper.setKeepAliveLeft(getMaxKeepAliveRequests());
+            getPoller().register(wrapper);
+            return true;
+        } catch (Throwable t) {
+            ExceptionUtils.handleThrowable(t);
+            LOG.error("PROXY protocol: could not set up an accepted socket", t);
+            if (wrapper == null) {
+                destroySocket(socket);
+            }
+        }
+        return false;
+    }
+
+    @Override
+    protected SocketProcessorBase<NioChannel> createSocketProcessor(SocketWrapperBase<NioChannel> socketWrapper,
+            SocketEvent event) {
+        return new HeaderFirstProcessor(socketWrapper, event);
+    }
+
+    /**
+     * Runs the PROXY handshake before Tomcat's own processing, so that a refused or timed-out header is closed
+     * quietly: no CONNECT_FAIL, hence no 400 line in the access log and no error log per connection.
+     */
+    protected class HeaderFirstProcessor extends SocketProcessor {
+        /**
+         * @param socketWrapper the connection
+         * @param event what happened
+         */
+        public HeaderFirstProcessor(SocketWrapperBase<NioChannel> socketWrapper, SocketEvent event) {
+            super(socketWrapper, event);
+        }
+
+        @Override
+        protected void doRun() {
+            SocketWrapperBase<NioChannel> wrapper = socketWrapper;
+            if (wrapper != null && wrapper.getSocket() instanceof ProxyProtocolNioChannel channel
+                    && !channel.isHandshakeComplete()) {
+                int step;
+                if (event == SocketEvent.OPEN_READ || event == SocketEvent.OPEN_WRITE) {
+                    try {
+                        step = channel.step();
+                    } catch (Exception e) {
+                        channel.abort(null);
+                        step = ProxyProtocolNioChannel.REFUSED;
+                    }
+                } else { // STOP, DISCONNECT, ERROR (the poller's read timeout is the header timeout)
+                    channel.abort(wrapper.getError());
+                    step = ProxyProtocolNioChannel.REFUSED;
+                }
+                if (step == ProxyProtocolNioChannel.REFUSED) {
+                    wrapper.close();
+                    socketWrapper = null;
+                    event = null;
+                    return;
+                }
+                if (step == ProxyProtocolNioChannel.NEED_READ) {
+                    wrapper.registerReadInterest();
+                    socketWrapper = null;
+                    event = null;
+                    return;
+                }
+                event = SocketEvent.OPEN_READ; // DONE: Tomcat now processes the bytes after the header
+            }
+            super.doRun();
+        }
+    }
+}
