@@ -218,9 +218,14 @@ public class ProxyProtocolConnectionFactory extends AbstractConnectionFactory {
     }
 
     /** @return rejections by reason */
-    @ManagedAttribute("rejections by reason")
     public Map<String, Long> getRejectedByReason() {
         return counters.getRejectedByReason();
+    }
+
+    /** @return rejections by reason as {@code REASON=count} pairs, a plain string any JMX console can show */
+    @ManagedAttribute("rejections by reason, REASON=count pairs")
+    public String getRejectionsByReason() {
+        return counters.getRejectedByReason().toString();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.github.proxyproto4j.jetty;
 
 import io.github.proxyproto4j.core.ProxyProtocolConfig;
+import java.util.function.Consumer;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -19,6 +20,14 @@ final class JettyFixture implements AutoCloseable {
     }
 
     JettyFixture(ProxyProtocolConnectionFactory proxy, ConnectionFactory... after) throws Exception {
+        this(proxy, server -> { }, after);
+    }
+
+    /**
+     * @param beforeStart runs just before the server starts, e.g. to add beans, a request log or another handler
+     */
+    JettyFixture(ProxyProtocolConnectionFactory proxy, Consumer<Server> beforeStart, ConnectionFactory... after)
+            throws Exception {
         this.proxy = proxy;
         HttpConfiguration http = new HttpConfiguration();
         ConnectionFactory[] factories;
@@ -35,6 +44,7 @@ final class JettyFixture implements AutoCloseable {
         connector.setPort(0);
         server.addConnector(connector);
         server.setHandler(new EchoHandler());
+        beforeStart.accept(server);
         server.start();
     }
 

@@ -33,6 +33,11 @@ final class RawClient implements AutoCloseable {
         this(BALANCER_IP, serverPort);
     }
 
+    /** @return the socket's input, for tests that speak another protocol after the header */
+    InputStream input() throws IOException {
+        return socket.getInputStream();
+    }
+
     int localPort() {
         return socket.getLocalPort();
     }
