@@ -49,6 +49,7 @@ import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
@@ -148,6 +149,19 @@ class ChainsTest {
         }
         assertTrue(concurrent.get(), "all streams were in the handler at the same time");
         assertEquals(1, jetty.proxy.getAccepted(), "one connection, one header, " + streams + " streams");
+    }
+
+    @Test
+    void proxyThenH2cFirstServesPriorKnowledgeClients() throws Exception {
+        // [proxy, h2c, http/1.1]: the factory upgrades to the one after it, here h2c.
+        HttpConfiguration http = new HttpConfiguration();
+        JettyFixture jetty = start(new JettyFixture(trustingBalancer(),
+                server -> { }, new HTTP2CServerConnectionFactory(http), new HttpConnectionFactory(http)));
+        HttpClient client = client(new HttpClientTransportOverHTTP2(new HTTP2Client()), false);
+        ContentResponse r = client.newRequest("127.0.0.1", jetty.port()).path("/first")
+                .tag(new V1.Tag(CLIENT_IP, 40000)).timeout(20, TimeUnit.SECONDS).send();
+        assertEquals(HttpVersion.HTTP_2, r.getVersion());
+        assertClient(r.getContentAsString());
     }
 
     @Test

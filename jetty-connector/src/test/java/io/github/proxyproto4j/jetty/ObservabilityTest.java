@@ -151,6 +151,19 @@ class ObservabilityTest {
     }
 
     @Test
+    void anEe10ServletSeesTheClientToo() throws Exception {
+        org.eclipse.jetty.ee10.servlet.ServletContextHandler context =
+                new org.eclipse.jetty.ee10.servlet.ServletContextHandler("/app");
+        context.addServlet(new org.eclipse.jetty.ee10.servlet.ServletHolder(new ViewServlet()), "/*");
+        jetty = new JettyFixture(trustingBalancer(), server -> server.setHandler(context));
+        String get = "GET /app/view HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n";
+        String r = roundTrip(BALANCER_IP, (V1 + get).getBytes(StandardCharsets.ISO_8859_1));
+        assertTrue(r.startsWith("HTTP/1.1 200"), r);
+        assertTrue(r.contains("remoteAddr=" + CLIENT_IP + "\n"), r);
+        assertTrue(r.contains("header=ProxyHeader{v1 PROXY INET/STREAM"), r);
+    }
+
+    @Test
     void aServletSeesTlsFromTheSslTlv() throws Exception {
         startServlet();
         ProxyHeader tls = ProxyHeader.builder()
