@@ -33,8 +33,7 @@ public class ProxyProtocolHttp11NioProtocol extends Http11NioProtocol {
     public ProxyProtocolHttp11NioProtocol(ProxyProtocolConfig config) {
         this();
         for (ConfigKey k : ConfigKey.values()) {
-            endpoint().settings().set(k, k.isDuration() ? Long.toString(config.headerTimeout().toMillis())
-                    : config.text(k), true);
+            endpoint().setting(k, k.isDuration() ? Long.toString(config.headerTimeout().toMillis()) : config.text(k));
         }
     }
 
@@ -108,52 +107,53 @@ public class ProxyProtocolHttp11NioProtocol extends Http11NioProtocol {
         endpoint().addProxyProtocolListener(listener);
     }
 
-    private void set(ConfigKey key, String value) {
-        endpoint().settings().set(key, value, true);
-    }
+    /*
+     * server.xml attributes, all taken as text and checked when the connector starts: Tomcat turns a setter's
+     * exception into a warning, so a bad value must not be parsed (and dropped) here.
+     */
 
     /** @param mode {@code required} or {@code mixed} */
     public void setProxyProtocolMode(String mode) {
-        set(ConfigKey.MODE, mode);
+        endpoint().setting(ConfigKey.MODE, mode);
     }
 
     /** @param list comma-separated CIDR blocks and addresses; empty trusts every peer */
     public void setProxyProtocolTrustedProxies(String list) {
-        set(ConfigKey.TRUSTED_PROXIES, list);
+        endpoint().setting(ConfigKey.TRUSTED_PROXIES, list);
     }
 
     /** @param action {@code reject} or {@code ignore} */
     public void setProxyProtocolUntrustedAction(String action) {
-        set(ConfigKey.UNTRUSTED_ACTION, action);
+        endpoint().setting(ConfigKey.UNTRUSTED_ACTION, action);
     }
 
     /** @param millis the header timeout in milliseconds, from accept */
-    public void setProxyProtocolHeaderTimeout(long millis) {
-        set(ConfigKey.HEADER_TIMEOUT, Long.toString(millis));
+    public void setProxyProtocolHeaderTimeout(String millis) {
+        endpoint().setting(ConfigKey.HEADER_TIMEOUT, millis);
     }
 
     /** @param size the cap on the v2 length field */
-    public void setProxyProtocolMaxHeaderSize(int size) {
-        set(ConfigKey.MAX_HEADER_SIZE, Integer.toString(size));
+    public void setProxyProtocolMaxHeaderSize(String size) {
+        endpoint().setting(ConfigKey.MAX_HEADER_SIZE, size);
     }
 
     /** @param size the cap on one TLV value */
-    public void setProxyProtocolMaxTlvSize(int size) {
-        set(ConfigKey.MAX_TLV_SIZE, Integer.toString(size));
+    public void setProxyProtocolMaxTlvSize(String size) {
+        endpoint().setting(ConfigKey.MAX_TLV_SIZE, size);
     }
 
     /** @param max connections waiting for their header at once */
-    public void setProxyProtocolMaxPending(int max) {
-        set(ConfigKey.MAX_PENDING, Integer.toString(max));
+    public void setProxyProtocolMaxPending(String max) {
+        endpoint().setting(ConfigKey.MAX_PENDING, max);
     }
 
     /** @param secure whether the SSL TLV's client bit makes requests secure (needs {@link ProxyProtocolValve}) */
-    public void setProxyProtocolSecureFromSslTlv(boolean secure) {
-        set(ConfigKey.SECURE_FROM_SSL_TLV, Boolean.toString(secure));
+    public void setProxyProtocolSecureFromSslTlv(String secure) {
+        endpoint().setting(ConfigKey.SECURE_FROM_SSL_TLV, secure);
     }
 
     /** @param local whether the header's destination becomes the local address and port */
-    public void setProxyProtocolLocalAddressFromHeader(boolean local) {
-        set(ConfigKey.LOCAL_ADDRESS_FROM_HEADER, Boolean.toString(local));
+    public void setProxyProtocolLocalAddressFromHeader(String local) {
+        endpoint().setting(ConfigKey.LOCAL_ADDRESS_FROM_HEADER, local);
     }
 }

@@ -1,5 +1,6 @@
 package io.github.proxyproto4j.tomcat;
 
+import io.github.proxyproto4j.core.ConfigKey;
 import io.github.proxyproto4j.core.ConnectionHandshake;
 import io.github.proxyproto4j.core.ProxyProtocolConfig;
 import io.github.proxyproto4j.core.ProxyProtocolCounters;
@@ -8,7 +9,9 @@ import io.github.proxyproto4j.core.ProxyProtocolPolicy;
 import io.github.proxyproto4j.core.Outcome;
 import io.github.proxyproto4j.core.Reason;
 import java.nio.channels.SocketChannel;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.juli.logging.Log;
@@ -30,15 +33,24 @@ import org.apache.tomcat.util.net.SocketWrapperBase;
 public class ProxyProtocolNioEndpoint extends NioEndpoint {
     private static final Log LOG = LogFactory.getLog(ProxyProtocolNioEndpoint.class);
 
-    private final ProxyProtocolConfig.Builder settings = ProxyProtocolConfig.builder();
+    /**
+     * Settings as text, parsed only at start: Tomcat's property setter swallows a setter's exception, so a
+     * value parsed (and refused) there would silently leave the default, and trust every peer.
+     */
+    private final Map<ConfigKey, String> settings = new EnumMap<>(ConfigKey.class);
     private final ProxyProtocolCounters counters = new ProxyProtocolCounters();
     private final List<ProxyProtocolListener> listeners = new CopyOnWriteArrayList<>();
     private volatile ProxyProtocolConfig config = ProxyProtocolConfig.defaults();
     private volatile ProxyProtocolPolicy policy;
 
-    /** The settings, editable until the endpoint starts. */
-    ProxyProtocolConfig.Builder settings() {
-        return settings;
+    /**
+     * Records a setting, checked when the endpoint starts.
+     *
+     * @param key the setting
+     * @param value its text, in milliseconds for the header timeout
+     */
+    void setting(ConfigKey key, String value) {
+        settings.put(key, value == null ? "" : value);
     }
 
     /** @return the configuration in force once started */
@@ -56,13 +68,20 @@ public class ProxyProtocolNioEndpoint extends NioEndpoint {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /** Checks the settings before the port is bound, so a bad value never leaves a port open. */
+    @Override
+    public void bind() throws Exception {
+        config = buildConfig();
+        super.bind();
+    }
+
     @Override
     public void startInternal() throws Exception {
         if (isSSLEnabled()) {
             throw new IllegalStateException("PROXY protocol connector: TLS after the PROXY header is not supported "
                     + "by this version; terminate TLS at the load balancer or use a plain connector");
         }
-        ProxyProtocolConfig built = settings.build();
+        ProxyProtocolConfig built = buildConfig();
         config = built;
         policy = new ProxyProtocolPolicy(built, new ProxyProtocolListener() {
             @Override
@@ -82,6 +101,13 @@ public class ProxyProtocolNioEndpoint extends NioEndpoint {
             }
         });
         super.startInternal();
+    }
+
+    /** An invalid value fails here, naming the setting: nothing is ever served with a default instead. */
+    private ProxyProtocolConfig buildConfig() {
+        ProxyProtocolConfig.Builder builder = ProxyProtocolConfig.builder();
+        settings.forEach((key, value) -> builder.set(key, value, true));
+        return builder.build();
     }
 
     @Override
@@ -174,19 +200,26 @@ public class ProxyProtocolNioEndpoint extends NioEndpoint {
                 }
                 if (step == ProxyProtocolNioChannel.REFUSED) {
                     wrapper.close();
-                    socketWrapper = null;
-                    event = null;
+                    recycle();
                     return;
                 }
                 if (step == ProxyProtocolNioChannel.NEED_READ) {
                     wrapper.registerReadInterest();
-                    socketWrapper = null;
-                    event = null;
+                    recycle();
                     return;
                 }
                 event = SocketEvent.OPEN_READ; // DONE: Tomcat now processes the bytes after the header
             }
             super.doRun();
+        }
+
+        /** What Tomcat's processor does when it is done: forget the connection, go back to the cache. */
+        private void recycle() {
+            socketWrapper = null;
+            event = null;
+            if (running && processorCache != null) {
+                processorCache.push(this);
+            }
         }
     }
 }
