@@ -70,7 +70,9 @@ public class ProxyProtocolHttp11NioProtocol extends Http11NioProtocol {
             return; // JMX not set up for this protocol (e.g. bare embedded use)
         }
         try {
-            ObjectName name = new ObjectName(domain + ":type=ProxyProtocol,name=" + ObjectName.quote(getName()));
+            String connector = getName(); // Tomcat's connector names come quoted already: "http-nio-9080"
+            String quoted = connector.startsWith("\"") ? connector : ObjectName.quote(connector);
+            ObjectName name = new ObjectName(domain + ":type=ProxyProtocol,name=" + quoted);
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             if (!server.isRegistered(name)) {
                 server.registerMBean(getProxyProtocolCounters(), name);

@@ -5,7 +5,6 @@ import io.github.proxyproto4j.core.Outcome;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import org.apache.tomcat.util.net.NioChannel;
 import org.apache.tomcat.util.net.NioEndpoint.NioSocketWrapper;
@@ -17,13 +16,7 @@ import org.apache.tomcat.util.net.SocketBufferHandler;
  * after the header where the HTTP processor reads first. Channels are pooled: {@link #reset} forgets the
  * previous connection entirely.
  */
-final class ProxyProtocolNioChannel extends NioChannel {
-    /** {@link #step()}: the outcome is decided and the connection goes on. */
-    static final int DONE = 0;
-    /** {@link #step()}: more bytes are needed; register read interest. */
-    static final int NEED_READ = SelectionKey.OP_READ;
-    /** {@link #step()}: refused; close without writing. */
-    static final int REFUSED = -1;
+final class ProxyProtocolNioChannel extends NioChannel implements HeaderFirstChannel {
 
     private ConnectionHandshake handshake;
     private boolean complete;
@@ -39,8 +32,8 @@ final class ProxyProtocolNioChannel extends NioChannel {
         complete = false;
     }
 
-    /** Starts the handshake the endpoint opened at accept. */
-    void start(ConnectionHandshake handshake) {
+    @Override
+    public void start(ConnectionHandshake handshake) {
         this.handshake = handshake;
         this.complete = false;
     }
@@ -54,22 +47,23 @@ final class ProxyProtocolNioChannel extends NioChannel {
         return complete;
     }
 
-    /** Only reached if Tomcat drives the handshake itself; the endpoint's processor normally calls {@link #step()}. */
+    @Override
+    public boolean headerComplete() {
+        return complete;
+    }
+
+    /** Only reached if Tomcat drives the handshake itself; the endpoint's processor normally calls {@link #headerStep()}. */
     @Override
     public int handshake(boolean read, boolean write) throws IOException {
-        int r = step();
+        int r = headerStep();
         if (r == REFUSED) {
             throw new IOException("PROXY protocol: " + handshake.reason());
         }
         return r;
     }
 
-    /**
-     * Reads what is there, without blocking, and advances the handshake.
-     *
-     * @return {@link #DONE}, {@link #NEED_READ} or {@link #REFUSED}
-     */
-    int step() throws IOException {
+    @Override
+    public int headerStep() throws IOException {
         if (handshake == null) {
             throw new IllegalStateException("no handshake started on " + this);
         }
@@ -93,12 +87,8 @@ final class ProxyProtocolNioChannel extends NioChannel {
         return finish();
     }
 
-    /**
-     * The connection ends before the outcome: Tomcat's read timeout (the header timeout, from accept) or an error.
-     *
-     * @param error the socket wrapper's error, if any
-     */
-    void abort(IOException error) {
+    @Override
+    public void abort(IOException error) {
         if (handshake != null && !handshake.isDone()) {
             if (error instanceof SocketTimeoutException) {
                 handshake.onTimeout();

@@ -77,10 +77,6 @@ public class ProxyProtocolNioEndpoint extends NioEndpoint {
 
     @Override
     public void startInternal() throws Exception {
-        if (isSSLEnabled()) {
-            throw new IllegalStateException("PROXY protocol connector: TLS after the PROXY header is not supported "
-                    + "by this version; terminate TLS at the load balancer or use a plain connector");
-        }
         ProxyProtocolConfig built = buildConfig();
         config = built;
         policy = new ProxyProtocolPolicy(built, new ProxyProtocolListener() {
@@ -110,9 +106,10 @@ public class ProxyProtocolNioEndpoint extends NioEndpoint {
         return builder.build();
     }
 
+    /** Our channels read the header first: in plaintext, or before the TLS handshake (JSSE). */
     @Override
     protected NioChannel createChannel(SocketBufferHandler buffer) {
-        return new ProxyProtocolNioChannel(buffer);
+        return isSSLEnabled() ? new ProxyProtocolSecureNioChannel(buffer, this) : new ProxyProtocolNioChannel(buffer);
     }
 
     /**
@@ -141,7 +138,7 @@ public class ProxyProtocolNioEndpoint extends NioEndpoint {
             }
 
             ConnectionHandshake handshake = policy.open(socket.getRemoteAddress());
-            ((ProxyProtocolNioChannel) channel).start(handshake);
+            ((HeaderFirstChannel) channel).start(handshake);
             if (handshake.isDone()) {
                 return false; // refused at accept (untrusted, or too many pending): the acceptor closes it unread
             }
@@ -184,31 +181,31 @@ public class ProxyProtocolNioEndpoint extends NioEndpoint {
         @Override
         protected void doRun() {
             SocketWrapperBase<NioChannel> wrapper = socketWrapper;
-            if (wrapper != null && wrapper.getSocket() instanceof ProxyProtocolNioChannel channel
-                    && !channel.isHandshakeComplete()) {
+            if (wrapper != null && wrapper.getSocket() instanceof HeaderFirstChannel channel
+                    && !channel.headerComplete()) {
                 int step;
                 if (event == SocketEvent.OPEN_READ || event == SocketEvent.OPEN_WRITE) {
                     try {
-                        step = channel.step();
+                        step = channel.headerStep();
                     } catch (Exception e) {
                         channel.abort(null);
-                        step = ProxyProtocolNioChannel.REFUSED;
+                        step = HeaderFirstChannel.REFUSED;
                     }
                 } else { // STOP, DISCONNECT, ERROR (the poller's read timeout is the header timeout)
                     channel.abort(wrapper.getError());
-                    step = ProxyProtocolNioChannel.REFUSED;
+                    step = HeaderFirstChannel.REFUSED;
                 }
-                if (step == ProxyProtocolNioChannel.REFUSED) {
+                if (step == HeaderFirstChannel.REFUSED) {
                     wrapper.close();
                     recycle();
                     return;
                 }
-                if (step == ProxyProtocolNioChannel.NEED_READ) {
+                if (step == HeaderFirstChannel.NEED_READ) {
                     wrapper.registerReadInterest();
                     recycle();
                     return;
                 }
-                event = SocketEvent.OPEN_READ; // DONE: Tomcat now processes the bytes after the header
+                event = SocketEvent.OPEN_READ; // DONE: Tomcat now handles the bytes after the header (or TLS)
             }
             super.doRun();
         }
