@@ -1,9 +1,8 @@
 package io.github.proxyproto4j.samples.jetty;
 
-import io.github.proxyproto4j.core.ConfigKey;
-import io.github.proxyproto4j.core.ProxyProtocolConfig;
 import io.github.proxyproto4j.jetty.ProxyProtocolConnectionFactory;
 import io.github.proxyproto4j.samples.echo.EchoServlet;
+import io.github.proxyproto4j.samples.echo.Flags;
 import java.io.PrintStream;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.Connector;
@@ -26,10 +25,6 @@ public final class EmbeddedJetty {
     /** Name of the PROXY protocol connector. */
     public static final String PROXIED = "proxy-protocol";
 
-    private static final String SERVER_PORT = "--server.port";
-    private static final String SERVER_ADDRESS = "--server.address";
-    private static final String PROXY_PORT = "--proxy-protocol.port";
-
     private EmbeddedJetty() {
     }
 
@@ -40,11 +35,9 @@ public final class EmbeddedJetty {
      * @throws Exception if the server cannot start
      */
     public static void main(String... args) throws Exception {
-        for (String arg : args) {
-            if (arg.equals("--help") || arg.equals("-h")) {
-                usage(System.out);
-                return;
-            }
+        if (Flags.wantsHelp(args)) {
+            usage(System.out);
+            return;
         }
         Server server;
         try {
@@ -67,31 +60,34 @@ public final class EmbeddedJetty {
      * @throws Exception if the server cannot start
      */
     public static Server start(String... args) throws Exception {
-        Options o = Options.parse(args);
+        Flags o;
+        try {
+            o = Flags.parse(args);
+        } catch (Flags.UsageException e) {
+            throw new UsageException(e);
+        }
 
         // The whole integration: a second connector whose first factory reads the PROXY header.
         Server server = new Server();
         ServerConnector plain = new ServerConnector(server);                                    // 8080: plain
         ServerConnector proxied = new ServerConnector(server,
-                new ProxyProtocolConnectionFactory(o.config), new HttpConnectionFactory());       // 9080: PROXY
+                new ProxyProtocolConnectionFactory(o.config()), new HttpConnectionFactory());     // 9080: PROXY
         ServletContextHandler context = new ServletContextHandler();
         context.addServlet(EchoServlet.class, "/*");
         server.setHandler(context);
 
         plain.setName(PLAIN);
-        plain.setHost(o.host);
-        plain.setPort(o.plainPort);
+        plain.setHost(o.host());
+        plain.setPort(o.plainPort());
         proxied.setName(PROXIED);
-        proxied.setHost(o.host);
-        proxied.setPort(o.proxyPort);
+        proxied.setHost(o.host());
+        proxied.setPort(o.proxyPort());
         server.addConnector(plain);
         server.addConnector(proxied);
         server.start();
 
-        System.out.println("plain HTTP on " + o.host + ":" + plain.getLocalPort());
-        System.out.println("PROXY protocol (" + o.config.text(ConfigKey.MODE) + ", trusted-proxies="
-                + (o.config.trustedProxies().entries().isEmpty() ? "all" : o.config.text(ConfigKey.TRUSTED_PROXIES))
-                + ") on " + o.host + ":" + proxied.getLocalPort());
+        System.out.println(o.plainLine(plain.getLocalPort()));
+        System.out.println(o.proxyLine(proxied.getLocalPort()));
         System.out.flush();
         return server;
     }
@@ -127,81 +123,15 @@ public final class EmbeddedJetty {
      * @param out where to
      */
     public static void usage(PrintStream out) {
-        out.println("usage: java -jar embedded-jetty.jar [--name=value ...]");
-        out.println();
-        out.printf("  %-45s %s%n", SERVER_PORT + "=PORT", "plain HTTP port (default 8080; 0 = any free port)");
-        out.printf("  %-45s %s%n", PROXY_PORT + "=PORT", "PROXY protocol port (default 9080; 0 = any free port)");
-        out.printf("  %-45s %s%n", SERVER_ADDRESS + "=HOST", "address both ports bind to (default 0.0.0.0)");
-        for (ConfigKey k : ConfigKey.values()) {
-            out.printf("  %-45s %s (default %s)%n", k.sampleFlag() + "=VALUE", k.meaning().replace("`", ""),
-                    k.defaultText());
-        }
+        Flags.usage(out, "embedded-jetty.jar");
     }
 
-    /** A flag that is unknown, malformed, or has a value that does not parse. */
-    public static final class UsageException extends IllegalArgumentException {
+    /** A flag that is unknown, malformed, or has a value that does not parse ({@link Flags}). */
+    public static final class UsageException extends Flags.UsageException {
         private static final long serialVersionUID = 1L;
 
-        UsageException(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
-    private static final class Options {
-        String host = "0.0.0.0";
-        int plainPort = 8080;
-        int proxyPort = 9080;
-        ProxyProtocolConfig config;
-
-        static Options parse(String... args) {
-            Options o = new Options();
-            ProxyProtocolConfig.Builder builder = ProxyProtocolConfig.builder();
-            for (String arg : args) {
-                int eq = arg.indexOf('=');
-                if (!arg.startsWith("--") || eq < 0) {
-                    throw new UsageException("flags take the form --name=value: " + arg, null);
-                }
-                String name = arg.substring(0, eq);
-                String value = arg.substring(eq + 1);
-                try {
-                    switch (name) {
-                        case SERVER_PORT:
-                            o.plainPort = port(name, value);
-                            break;
-                        case PROXY_PORT:
-                            o.proxyPort = port(name, value);
-                            break;
-                        case SERVER_ADDRESS:
-                            o.host = value.trim();
-                            break;
-                        default:
-                            if (!name.startsWith("--" + ConfigKey.SPRING_BOOT_PREFIX)) {
-                                throw new IllegalArgumentException("unknown flag: " + name);
-                            }
-                            builder.set(ConfigKey.byName(name), value, false); // false: durations as text, 5s
-                    }
-                } catch (IllegalArgumentException e) {
-                    throw new UsageException(e.getMessage(), e);
-                }
-            }
-            try {
-                o.config = builder.build();
-            } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage(), e);
-            }
-            return o;
-        }
-
-        private static int port(String name, String value) {
-            try {
-                int port = Integer.parseInt(value.trim());
-                if (port >= 0 && port <= 65535) {
-                    return port;
-                }
-            } catch (NumberFormatException e) {
-                // below
-            }
-            throw new IllegalArgumentException(name.substring(2) + ": not a port (0-65535): '" + value + "'");
+        UsageException(Flags.UsageException e) {
+            super(e.getMessage(), e.getCause());
         }
     }
 }
