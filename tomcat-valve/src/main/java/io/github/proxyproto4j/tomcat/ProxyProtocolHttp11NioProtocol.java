@@ -48,7 +48,7 @@ public class ProxyProtocolHttp11NioProtocol extends Http11NioProtocol {
 
     @Override
     protected String getNamePrefix() {
-        return "http-proxyproto4j-nio";
+        return isSSLEnabled() ? "https-proxyproto4j-nio" : "http-proxyproto4j-nio";
     }
 
     @Override

@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 
 /** Answers with what the request sees, one {@code key=value} per line. */
 public class EchoServlet extends HttpServlet {
@@ -23,6 +24,11 @@ public class EchoServlet extends HttpServlet {
         sb.append("serverPort=").append(req.getServerPort()).append('\n');
         sb.append("path=").append(req.getRequestURI()).append('\n');
         sb.append("body=").append(body).append('\n');
+        sb.append("protocol=").append(req.getProtocol()).append('\n');
+        if (req.getAttribute("jakarta.servlet.request.X509Certificate") instanceof X509Certificate[] certs
+                && certs.length > 0) {
+            sb.append("x509=").append(certs[0].getSubjectX500Principal().getName()).append('\n');
+        }
         for (String name : new String[] {ProxyProtocolAttributes.HEADER, ProxyProtocolAttributes.PROXY_ADDRESS,
             ProxyProtocolAttributes.PROXY_PORT, ProxyProtocolAttributes.ALPN, ProxyProtocolAttributes.AUTHORITY,
             ProxyProtocolAttributes.UNIQUE_ID, ProxyProtocolAttributes.SSL, ProxyProtocolAttributes.SSL_CLIENT_CN,

@@ -83,7 +83,11 @@ final class RawClient implements AutoCloseable {
 
     /** Reads one HTTP/1.1 response with a Content-Length body, leaving the connection open. */
     String readResponse() throws IOException {
-        InputStream in = socket.getInputStream();
+        return readResponse(socket.getInputStream());
+    }
+
+    /** Reads one HTTP/1.1 response with a Content-Length body from {@code in}, leaving it open. */
+    static String readResponse(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int state = 0;
         while (state < 4) {

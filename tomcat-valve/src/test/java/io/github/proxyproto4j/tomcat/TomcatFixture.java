@@ -20,6 +20,8 @@ final class TomcatFixture implements AutoCloseable {
     /** The connector's protocol, or null when it is not ours (e.g. a plain Http11NioProtocol). */
     final ProxyProtocolHttp11NioProtocol protocol;
     final Connector connector;
+    /** The root context, serving {@link EchoServlet} at {@code /*}; tests may add servlets before the start. */
+    final Context context;
 
     TomcatFixture(ProxyProtocolConfig config) throws Exception {
         this(config, true);
@@ -48,7 +50,7 @@ final class TomcatFixture implements AutoCloseable {
         connector.setPort(0);
         tomcat.getService().addConnector(connector);
         tomcat.setConnector(connector);
-        Context context = tomcat.addContext("", base.getAbsolutePath());
+        context = tomcat.addContext("", base.getAbsolutePath());
         Tomcat.addServlet(context, "echo", new EchoServlet());
         context.addServletMappingDecoded("/*", "echo");
         if (valve) {

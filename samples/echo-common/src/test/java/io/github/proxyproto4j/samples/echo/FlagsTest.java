@@ -8,10 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.proxyproto4j.core.ConfigKey;
 import io.github.proxyproto4j.core.ProxyProtocolConfig;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FlagsTest {
     @Test
@@ -58,5 +64,76 @@ class FlagsTest {
         for (ConfigKey k : ConfigKey.values()) {
             assertTrue(text.contains(k.sampleFlag() + "=VALUE"), text);
         }
+    }
+
+    @Test
+    void tlsFlagsAreUnknownUnlessTheSampleTerminatesTls() {
+        Flags.UsageException e = assertThrows(Flags.UsageException.class,
+                () -> Flags.parse("--server.ssl.key-store=ks.p12"));
+        assertTrue(e.getMessage().startsWith("unknown flag: --server.ssl.key-store"), e.getMessage());
+        assertFalse(Flags.parse(true).keyStore().isPresent());
+    }
+
+    @Test
+    void tlsUsageErrors(@TempDir Path dir) throws Exception {
+        Path p12 = keytool(dir, "ks.p12", "PKCS12");
+        for (String[] bad : new String[][] {
+                {"--server.ssl.key-store-password=changeit"},                       // no key store
+                {"--server.ssl.key-alias=app"},
+                {"--server.ssl.key-store=" + dir.resolve("missing.p12")},
+                {"--server.ssl.key-store=" + dir},                                   // a directory
+                {"--server.ssl.key-store=" + p12, "--server.ssl.key-store-password=wrong"},
+                {"--server.ssl.key-store=" + p12, "--server.ssl.key-store-password=secret1",
+                    "--server.ssl.key-alias=nope"},
+                {"--server.ssl.key-store=" + p12, "--server.ssl.key-store-password=secret1",
+                    "--server.ssl.key-store-type=NOPE"}}) {
+            assertThrows(Flags.UsageException.class, () -> Flags.parse(true, bad), String.join(" ", bad));
+        }
+    }
+
+    @Test
+    void keyStoreTypeComesFromTheFile(@TempDir Path dir) throws Exception {
+        for (String type : new String[] {"PKCS12", "JKS"}) {
+            Path file = keytool(dir, "ks." + type.toLowerCase(Locale.ROOT), type);
+            Flags f = Flags.parse(true, "--server.ssl.key-store=" + file, "--server.ssl.key-store-password=secret1");
+            Flags.TlsKeyStore ks = f.keyStore().orElseThrow();
+            assertEquals(type, ks.type());
+            assertEquals(file.toAbsolutePath(), ks.path());
+            assertEquals("secret1", ks.password());
+            assertEquals("app", ks.alias()); // the first key entry, when none is named
+            assertFalse(ks.toString().contains("secret1"), ks.toString());
+            assertEquals("PROXY protocol + TLS (required, trusted-proxies=all) on 0.0.0.0:9080", f.proxyLine(9080));
+        }
+        Path p12 = dir.resolve("ks.pkcs12");
+        assertEquals("app", Flags.parse(true, "--server.ssl.key-store=" + p12, "--server.ssl.key-store-password=secret1",
+                "--server.ssl.key-store-type=PKCS12", "--server.ssl.key-alias=app").keyStore().orElseThrow().alias());
+    }
+
+    @Test
+    void usageListsTheTlsFlagsOnlyWhenAsked() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Flags.usage(new PrintStream(out, true, StandardCharsets.UTF_8), "x.jar", true);
+        String text = out.toString(StandardCharsets.UTF_8);
+        for (String flag : List.of(Flags.SSL_KEY_STORE, Flags.SSL_KEY_STORE_PASSWORD, Flags.SSL_KEY_STORE_TYPE,
+                Flags.SSL_KEY_ALIAS)) {
+            assertTrue(text.contains(flag + "="), text);
+        }
+        out.reset();
+        Flags.usage(new PrintStream(out, true, StandardCharsets.UTF_8), "x.jar");
+        assertFalse(out.toString(StandardCharsets.UTF_8).contains("--server.ssl."));
+    }
+
+    /** A self-signed EC key pair under alias {@code app}, password {@code secret1}, made by the JDK's keytool. */
+    static Path keytool(Path dir, String name, String type) throws IOException, InterruptedException {
+        Path file = dir.resolve(name);
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "app", "-keyalg", "EC",
+                "-groupname", "secp256r1", "-dname", "CN=localhost", "-validity", "2", "-storetype", type,
+                "-keystore", file.toString(), "-storepass", "secret1", "-keypass", "secret1")
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), output);
+        assertTrue(Files.isRegularFile(file), output);
+        return file;
     }
 }

@@ -18,14 +18,23 @@ import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.coyote.http2.Http2Protocol;
+import org.apache.tomcat.util.net.SSLHostConfig;
+import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 
 /**
  * Embedded Tomcat 11 serving {@link EchoServlet} on two ports, as in the load balancer set-up this project
- * started from: a plain HTTP port (8080) and a port that requires a PROXY protocol header (9080).
+ * started from: a plain HTTP port (8080) and a port that requires a PROXY protocol header (9080). Both
+ * speak HTTP/2 as well: h2c on plaintext, h2 through ALPN with TLS.
+ *
+ * <p>With {@code --server.ssl.key-store} the PROXY port terminates TLS itself (JSSE): the load balancer
+ * passes the client's TLS through untouched and puts the PROXY header in front of the ClientHello
+ * (HAProxy {@code mode tcp} with {@code send-proxy-v2}).
  *
  * <pre>
  * java -jar embedded-tomcat.jar --proxy-protocol.trusted-proxies=10.0.0.0/8 [--server.port=8080]
- *     [--proxy-protocol.port=9080] [--server.address=0.0.0.0] [--proxy-protocol.header-timeout=5s] ...
+ *     [--proxy-protocol.port=9080] [--server.address=0.0.0.0] [--proxy-protocol.header-timeout=5s]
+ *     [--server.ssl.key-store=ks.p12 --server.ssl.key-store-password=changeit] ...
  * </pre>
  */
 public final class EmbeddedTomcat {
@@ -71,7 +80,7 @@ public final class EmbeddedTomcat {
     public static Tomcat start(String... args) throws Exception {
         Flags o;
         try {
-            o = Flags.parse(args);
+            o = Flags.parse(true, args);
         } catch (Flags.UsageException e) {
             throw new UsageException(e);
         }
@@ -91,6 +100,10 @@ public final class EmbeddedTomcat {
         tomcat.getService().addConnector(plain);
         plain.setProperty("address", o.host());
         proxied.setProperty("address", o.host());
+        o.keyStore().ifPresent(ks -> terminateTls(proxied, ks));                                  // 9080: + TLS
+        // HTTP/2 on both: h2c (Upgrade or prior knowledge) on plaintext, h2 through ALPN on TLS.
+        plain.addUpgradeProtocol(new Http2Protocol());
+        proxied.addUpgradeProtocol(new Http2Protocol());
 
         tomcat.getServer().addLifecycleListener(event -> {
             if (Lifecycle.AFTER_DESTROY_EVENT.equals(event.getType())) {
@@ -118,6 +131,25 @@ public final class EmbeddedTomcat {
         System.out.println(o.proxyLine(proxied.getLocalPort()));
         System.out.flush();
         return tomcat;
+    }
+
+    /**
+     * What {@code server.ssl.*} does in Spring Boot, and {@code SSLEnabled="true"} with a {@code <Certificate>} in
+     * server.xml: the connector terminates TLS with JSSE, after the PROXY header. Its requests are secure, https.
+     */
+    private static void terminateTls(Connector connector, Flags.TlsKeyStore ks) {
+        connector.setProperty("SSLEnabled", "true");
+        connector.setScheme("https");
+        connector.setSecure(true);
+        SSLHostConfig ssl = new SSLHostConfig(); // the default host: every SNI name, and none
+        SSLHostConfigCertificate certificate =
+                new SSLHostConfigCertificate(ssl, SSLHostConfigCertificate.Type.UNDEFINED); // RSA or EC: from the key
+        certificate.setCertificateKeystoreFile(ks.path().toString()); // absolute: Tomcat reads relative to its base
+        certificate.setCertificateKeystorePassword(ks.password());
+        certificate.setCertificateKeystoreType(ks.type());
+        certificate.setCertificateKeyAlias(ks.alias()); // as given, or the first key entry
+        ssl.addCertificate(certificate);
+        connector.addSslHostConfig(ssl);
     }
 
     /**
@@ -169,7 +201,7 @@ public final class EmbeddedTomcat {
      * @param out where to
      */
     public static void usage(PrintStream out) {
-        Flags.usage(out, "embedded-tomcat.jar");
+        Flags.usage(out, "embedded-tomcat.jar", true);
     }
 
     /** Best effort: a temporary directory left behind is no reason to fail a stop. */
