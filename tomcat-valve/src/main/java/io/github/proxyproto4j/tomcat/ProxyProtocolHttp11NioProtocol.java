@@ -32,9 +32,7 @@ public class ProxyProtocolHttp11NioProtocol extends Http11NioProtocol {
      */
     public ProxyProtocolHttp11NioProtocol(ProxyProtocolConfig config) {
         this();
-        for (ConfigKey k : ConfigKey.values()) {
-            endpoint().setting(k, k.isDuration() ? Long.toString(config.headerTimeout().toMillis()) : config.text(k));
-        }
+        setProxyProtocolConfig(config);
     }
 
     private ProxyProtocolNioEndpoint endpoint() {
@@ -91,6 +89,17 @@ public class ProxyProtocolHttp11NioProtocol extends Http11NioProtocol {
                 // already gone
             }
             countersName = null;
+        }
+    }
+
+    /**
+     * Takes every setting from a configuration, e.g. from Spring Boot's properties (before start).
+     *
+     * @param config the settings
+     */
+    public void setProxyProtocolConfig(ProxyProtocolConfig config) {
+        for (ConfigKey k : ConfigKey.values()) {
+            endpoint().setting(k, k.isDuration() ? Long.toString(config.headerTimeout().toMillis()) : config.text(k));
         }
     }
 
