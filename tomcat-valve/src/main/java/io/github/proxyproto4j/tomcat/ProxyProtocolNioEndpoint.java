@@ -128,9 +128,10 @@ public class ProxyProtocolNioEndpoint extends NioEndpoint {
                 channel = createChannel(new SocketBufferHandler(socketProperties.getAppReadBufSize(),
                         socketProperties.getAppWriteBufSize(), socketProperties.getDirectBuffer()));
             }
-            wrapper = new ProxyProtocolSocketWrapper(channel, this);
-            channel.reset(socket, wrapper);
-            connections.put(socket, wrapper);
+            ProxyProtocolSocketWrapper newWrapper = new ProxyProtocolSocketWrapper(channel, this);
+            channel.reset(socket, newWrapper);
+            connections.put(socket, newWrapper);
+            wrapper = newWrapper; // from here on, closing the wrapper cleans up (as NioEndpoint does)
 
             socket.configureBlocking(false);
             if (getUnixDomainSocketPath() == null) {

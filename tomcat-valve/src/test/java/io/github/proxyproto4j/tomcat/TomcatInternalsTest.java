@@ -38,8 +38,22 @@ class TomcatInternalsTest {
      * {@code NioSocketWrapper}'s constructor and {@code doClose}) in the new version, compare them with
      * {@code ProxyProtocolNioEndpoint.setSocketOptions} and {@code HeaderFirstProcessor}, port any change, and only
      * then add the version's {@code ServerInfo.getServerNumber()} here.
+     *
+     * <p>11.0.22: the version Spring Boot 4.0.7 manages, the build's default. 11.0.27 (CI runs the Tomcat modules on
+     * it too, with the root pom's profile {@code tomcat-11.0.27}), reviewed against 11.0.22 (both jars decompiled, as
+     * no 11.0.27 sources jar resolved; Tomcat's 11.0.x history for context): {@code setSocketOptions},
+     * {@code createChannel}, {@code createSocketProcessor}, {@code SocketProcessor.doRun}, {@code NioSocketWrapper}
+     * (constructor, {@code doClose}, {@code populate*}), {@code Poller.register} and {@code timeout},
+     * {@code NioChannel}, and {@code AbstractEndpoint}'s {@code connections}, {@code processorCache},
+     * {@code running} and {@code closeSocket} are unchanged. {@code NioEndpoint} only gained Unix domain socket
+     * parent-directory permissions in {@code bind} and a fix to use {@code pollerThreadPriority};
+     * {@code SecureNioChannel.reset} now also clears {@code needHandshakeWrap} (pooled channels: ours calls
+     * {@code super.reset}), its constructor, {@code handshake}, {@code processSNI}, {@code netInBuffer} and
+     * {@code close} are unchanged; {@code SocketWrapperBase} only gained null checks (write buffer, vectored
+     * handler); {@code SocketBufferHandler.unReadReadBuffer} copies overlapping bytes correctly now (we do not
+     * call it). Nothing to port.
      */
-    static final List<String> REVIEWED_SERVER_NUMBERS = List.of("11.0.22.0");
+    static final List<String> REVIEWED_SERVER_NUMBERS = List.of("11.0.22.0", "11.0.27.0");
 
     @Test
     void tomcatIsAVersionWhoseSetSocketOptionsWasReviewed() {
