@@ -31,7 +31,9 @@ public class ProxyProtocolValve extends ValveBase {
     @Override
     protected void startInternal() throws LifecycleException {
         Service service = getContainer() == null ? null : findService();
-        if (service != null && !hasProxyProtocolConnector(service.findConnectors())) {
+        // A Service with no connectors yet (Spring Boot adds them after the engine starts) cannot be judged.
+        Connector[] connectors = service == null ? new Connector[0] : service.findConnectors();
+        if (connectors.length > 0 && !hasProxyProtocolConnector(connectors)) {
             throw new LifecycleException("ProxyProtocolValve needs a Connector with protocol=\""
                     + ProxyProtocolHttp11NioProtocol.class.getName() + "\" in its Service; NIO2 and other "
                     + "protocols cannot read a PROXY header");

@@ -75,10 +75,11 @@ class JettyProxyProtocolConfiguration {
 
         @Override
         public void customize(JettyServletWebServerFactory factory) {
-            Http2 http2 = factory.getHttp2();
-            boolean h2 = http2 != null && http2.isEnabled();
-            // Server customizers run after Boot's connectors (SSL included) exist.
+            // Server customizers run after Boot's connectors (SSL included) exist, and after every factory
+            // customizer: server.http2.* is only set on the factory by Boot's customizer, which runs after this one.
             factory.addServerCustomizers(server -> {
+                Http2 http2 = factory.getHttp2();
+                boolean h2 = http2 != null && http2.isEnabled();
                 if (setup.onMainPort()) {
                     for (Connector c : server.getConnectors()) {
                         if (c instanceof AbstractConnector connector) {

@@ -20,7 +20,8 @@ import org.springframework.core.env.Environment;
  * ({@code proxy-protocol.port}), on Tomcat or Jetty, whichever the app runs. Tiny on purpose: the checks live in
  * {@link ProxyProtocolSetup}, the server glue in the adapters.
  */
-@AutoConfiguration
+// After the MeterRegistry (Actuator), for @ConditionalOnBean(MeterRegistry.class) below.
+@AutoConfiguration(afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @Conditional(OnProxyProtocolCondition.class)
 @EnableConfigurationProperties(ProxyProtocolProperties.class)
@@ -36,16 +37,17 @@ public class ProxyProtocolAutoConfiguration {
     @Bean
     ProxyProtocolSetup proxyProtocolSetup(ProxyProtocolProperties properties, Environment environment,
             ObjectProvider<ProxyProtocolListener> listeners) {
-        ProxyProtocolSetup setup = new ProxyProtocolSetup(properties,
-                environment.getProperty("server.port", Integer.class), listeners.orderedStream().toList());
-        setup.logStartup();
-        return setup;
+        return new ProxyProtocolSetup(properties, environment.getProperty("server.port", Integer.class),
+                listeners.orderedStream().toList());
     }
 
-    /** Publishes the extra port's actual number as {@code local.proxy-protocol.port}, as Boot does for server.port. */
+    /**
+     * Publishes the extra port's actual number as {@code local.proxy-protocol.port}, as Boot does for server.port,
+     * and logs the start-up line with the bound port.
+     */
     @Bean
-    static ProxyProtocolPortPublisher proxyProtocolPortPublisher(List<ProxyProtocolPortLocator> locators) {
-        return new ProxyProtocolPortPublisher(locators);
+    ProxyProtocolPortPublisher proxyProtocolPortPublisher(ProxyProtocolSetup setup, List<ProxyProtocolPortLocator> locators) {
+        return new ProxyProtocolPortPublisher(setup, locators);
     }
 
     /** Micrometer metrics, when a registry is there (Actuator). */

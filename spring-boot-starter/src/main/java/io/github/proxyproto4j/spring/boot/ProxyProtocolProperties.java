@@ -8,6 +8,8 @@ import io.github.proxyproto4j.core.UntrustedAction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -98,8 +100,24 @@ public class ProxyProtocolProperties {
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw new ProxyProtocolConfigurationException(propertyOf(e.getMessage()), e.getMessage(), e);
+            throw new ProxyProtocolConfigurationException(propertyOf(e.getMessage()), asProperties(e.getMessage()), e);
         }
+    }
+
+    /**
+     * The core's messages name its keys ({@code mode=mixed needs trusted-proxies}); here they become the properties
+     * to fix ({@code proxy-protocol.mode=mixed needs proxy-protocol.trusted-proxies}).
+     */
+    static String asProperties(String message) {
+        if (message == null) {
+            return null;
+        }
+        String m = message;
+        for (ConfigKey k : ConfigKey.values()) {
+            m = m.replaceAll("(?<![\\w.-])" + Pattern.quote(k.key()) + "(?![\\w-])",
+                    Matcher.quoteReplacement(k.springBootProperty()));
+        }
+        return m;
     }
 
     /**

@@ -52,14 +52,24 @@ public final class ProxyProtocolSetup {
         this.listeners = List.copyOf(listeners);
     }
 
-    /** Logs which port requires PROXY, with what, once at start-up. */
-    void logStartup() {
-        String where = extraPort == null ? "server.port" : "proxy-protocol.port " + extraPort;
-        LOG.info("PROXY protocol required on " + where + ": mode=" + config.text(ConfigKey.MODE)
+    /**
+     * Logs, once the server is up, which port requires PROXY and with what: one INFO line.
+     *
+     * @param port the bound port of the PROXY connector
+     */
+    void logStartup(int port) {
+        LOG.info(startupMessage(port));
+    }
+
+    String startupMessage(int port) {
+        String where = "port " + port + (extraPort == null ? " (server.port)" : " (proxy-protocol.port)");
+        return "PROXY protocol required on " + where + ": mode=" + config.text(ConfigKey.MODE)
                 + ", trusted-proxies=" + (config.trustedProxies().trustsAll() ? "(all)" : config.text(ConfigKey.TRUSTED_PROXIES))
+                + ", untrusted-action=" + config.text(ConfigKey.UNTRUSTED_ACTION)
                 + ", header-timeout=" + config.text(ConfigKey.HEADER_TIMEOUT)
-                + (forwardedTrusted == null ? ", forwarded headers ignored on PROXY connectors"
-                        : ", forwarded headers honoured from " + forwardedTrusted));
+                + (sslBundle == null ? "" : ", ssl.bundle=" + sslBundle)
+                + (forwardedTrusted == null ? "; forwarded headers ignored on PROXY connections"
+                        : "; forwarded headers honoured from " + forwardedTrusted);
     }
 
     /** @return the core configuration */

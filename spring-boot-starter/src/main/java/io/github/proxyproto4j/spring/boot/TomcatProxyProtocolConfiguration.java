@@ -3,8 +3,11 @@ package io.github.proxyproto4j.spring.boot;
 import io.github.proxyproto4j.tomcat.ForwardedHeadersGuardValve;
 import io.github.proxyproto4j.tomcat.ProxyProtocolHttp11NioProtocol;
 import io.github.proxyproto4j.tomcat.ProxyProtocolValve;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import org.apache.catalina.Valve;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.commons.logging.LogFactory;
@@ -47,7 +50,11 @@ class TomcatProxyProtocolConfiguration {
         };
     }
 
-    /** First of the customizers, so the guard Valve runs before Boot's RemoteIpValve. */
+    /**
+     * Runs after Boot's own customizers, so the factory already holds server.address and server.http2 for the extra
+     * connector; the guard and the attributes Valve are put first among the engine Valves all the same, ahead of
+     * Boot's RemoteIpValve.
+     */
     static final class Customizer implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
         private final ProxyProtocolSetup setup;
         private final ObjectProvider<SslBundles> sslBundles;
@@ -59,12 +66,16 @@ class TomcatProxyProtocolConfiguration {
 
         @Override
         public int getOrder() {
-            return Ordered.HIGHEST_PRECEDENCE;
+            return Ordered.LOWEST_PRECEDENCE;
         }
 
         @Override
         public void customize(TomcatServletWebServerFactory factory) {
-            factory.addEngineValves(new ForwardedHeadersGuardValve(setup.forwardedTrusted()), new ProxyProtocolValve());
+            List<Valve> valves = new ArrayList<>();
+            valves.add(new ForwardedHeadersGuardValve(setup.forwardedTrusted()));
+            valves.add(new ProxyProtocolValve());
+            valves.addAll(factory.getEngineValves());
+            factory.setEngineValves(valves);
             if (setup.onMainPort()) {
                 // server.ssl.* and server.http2.enabled keep working: only the protocol class changes.
                 factory.setProtocol(ProxyProtocolHttp11NioProtocol.class.getName());
@@ -98,8 +109,11 @@ class TomcatProxyProtocolConfiguration {
                     throw new ProxyProtocolConfigurationException("proxy-protocol.ssl.bundle",
                             "proxy-protocol.ssl.bundle=" + setup.sslBundle() + " but no SSL bundles are configured", null);
                 }
-                new SslConnectorCustomizer(LogFactory.getLog(TomcatProxyProtocolConfiguration.class), connector, null)
-                        .customize(bundle(bundles), Map.of());
+                SslConnectorCustomizer tls = new SslConnectorCustomizer(
+                        LogFactory.getLog(TomcatProxyProtocolConfiguration.class), connector, null);
+                tls.customize(bundle(bundles), Map.of());
+                // as Boot does for server.ssl.bundle: a reloadable bundle's new certificate replaces the old one
+                bundles.addBundleUpdateHandler(setup.sslBundle(), updated -> tls.update(null, updated));
             }
             Http2 http2 = factory.getHttp2();
             if (http2 != null && http2.isEnabled()) {
