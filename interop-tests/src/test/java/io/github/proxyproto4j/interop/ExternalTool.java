@@ -10,12 +10,18 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * Finds a real program (haproxy, nginx, curl). Under {@code CI=true} a missing program fails the test, since
  * CI installs it; on a developer machine the test is skipped with a message naming the Debian package.
+ * Public for the matrix in {@code io.github.proxyproto4j.interop.matrix}.
  */
-final class ExternalTool {
+public final class ExternalTool {
     private ExternalTool() {
     }
 
-    static Path require(String program, String debianPackage) {
+    /**
+     * @param program the program's file name, looked up on PATH, then in /usr/sbin and /usr/bin
+     * @param debianPackage the package that installs it
+     * @return its path
+     */
+    public static Path require(String program, String debianPackage) {
         String path = System.getenv("PATH");
         String search = (path == null ? "" : path) + File.pathSeparator + "/usr/sbin" + File.pathSeparator + "/usr/bin";
         for (String dir : search.split(File.pathSeparator)) {
@@ -27,11 +33,28 @@ final class ExternalTool {
                 return candidate;
             }
         }
-        String message = program + " is not installed: apt-get install -y " + debianPackage;
+        missing(program + " is not installed: apt-get install -y " + debianPackage);
+        return null;
+    }
+
+    /**
+     * For what a program needs besides itself, e.g. nginx's stream module.
+     *
+     * @param file a file a package installs
+     * @param debianPackage that package
+     * @return the file
+     */
+    public static Path requireFile(Path file, String debianPackage) {
+        if (!Files.isRegularFile(file)) {
+            missing(file + " does not exist: apt-get install -y " + debianPackage);
+        }
+        return file;
+    }
+
+    private static void missing(String message) {
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             fail(message + " (CI installs it in .ci/run; a missing binary there is a failure, not a skip)");
         }
         Assumptions.abort(message + " to run this interop test locally");
-        return null;
     }
 }

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * A real HAProxy 2.6 process in TCP mode on 127.0.0.1, in front of one backend server, from a generated
  * configuration. {@code unique-id-format} is always set: without it 2.6 sends an empty UNIQUE_ID TLV.
  */
-final class Haproxy implements AutoCloseable {
+public final class Haproxy implements AutoCloseable {
     private final Process process;
     private final Path dir;
     private final int port;
@@ -29,7 +29,7 @@ final class Haproxy implements AutoCloseable {
      * @param backendPort the app's port on 127.0.0.1
      * @param serverOptions what follows {@code server app 127.0.0.1:PORT}, e.g. {@code send-proxy-v2}
      */
-    static Haproxy start(int backendPort, String serverOptions) throws IOException, InterruptedException {
+    public static Haproxy start(int backendPort, String serverOptions) throws IOException, InterruptedException {
         Path binary = ExternalTool.require("haproxy", "haproxy");
         int port = freePort();
         Path dir = Files.createTempDirectory("haproxy");
@@ -55,11 +55,16 @@ final class Haproxy implements AutoCloseable {
                 .redirectOutput(dir.resolve("haproxy.log").toFile())
                 .start();
         Haproxy h = new Haproxy(p, dir, port);
-        h.awaitListening(Duration.ofSeconds(10));
+        try {
+            h.awaitListening(Duration.ofSeconds(10));
+        } catch (IOException | RuntimeException e) {
+            h.close();
+            throw e;
+        }
         return h;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
@@ -84,7 +89,7 @@ final class Haproxy implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();
         }

@@ -1,0 +1,63 @@
+package io.github.proxyproto4j.interop.matrix;
+
+import io.github.proxyproto4j.interop.matrix.Transport.AppPort;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * An application with a PROXY protocol port that the matrix sends to: one of the samples. {@link Receivers#ALL}
+ * lists them; a new one is a new constant there, and every sender's cells whose transport it can take run against
+ * it.
+ */
+abstract class Receiver {
+    private final String name;
+    private final String serverVersion;
+    private final Set<AppPort> ports;
+
+    /**
+     * @param name as in the matrix
+     * @param serverVersion the start of the echo's {@code server_version}: which server answered
+     * @param ports what its PROXY port can speak
+     */
+    Receiver(String name, String serverVersion, Set<AppPort> ports) {
+        this.name = name;
+        this.serverVersion = serverVersion;
+        this.ports = EnumSet.copyOf(ports);
+    }
+
+    String name() {
+        return name;
+    }
+
+    String serverVersion() {
+        return serverVersion;
+    }
+
+    boolean accepts(Transport transport) {
+        return ports.contains(transport.appPort());
+    }
+
+    /**
+     * Starts the application on 127.0.0.1, trusting only 127.0.0.1/32, with any free ports.
+     *
+     * @param tls whether its PROXY port terminates TLS (after the header), with this key store
+     * @param keyStore a PKCS12 key store, password changeit, or null when {@code tls} is false
+     * @return the running application
+     * @throws Exception if it does not start
+     */
+    abstract App start(boolean tls, Path keyStore) throws Exception;
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    /** A started receiver. */
+    interface App extends AutoCloseable {
+        int proxyPort();
+
+        @Override
+        void close() throws Exception;
+    }
+}

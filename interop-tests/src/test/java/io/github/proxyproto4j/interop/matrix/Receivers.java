@@ -1,0 +1,189 @@
+package io.github.proxyproto4j.interop.matrix;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.github.proxyproto4j.interop.matrix.Transport.AppPort;
+import io.github.proxyproto4j.samples.boot.EchoApplication;
+import io.github.proxyproto4j.samples.jetty.EmbeddedJetty;
+import io.github.proxyproto4j.samples.tomcat.EmbeddedTomcat;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.Server;
+import org.apache.catalina.startup.Tomcat;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The receivers of the matrix: the samples, each started as its users start it, on 127.0.0.1. */
+final class Receivers {
+    private Receivers() {
+    }
+
+    /** The flags every sample gets: loopback only, any free port, trust only where the senders connect from. */
+    private static final List<String> FLAGS = List.of("--server.address=127.0.0.1", "--server.port=0",
+            "--proxy-protocol.port=0", "--proxy-protocol.trusted-proxies=127.0.0.1/32");
+
+    /** samples/embedded-jetty: HTTP/1.1 only on its PROXY port (no h2c, no TLS flag). */
+    static final Receiver EMBEDDED_JETTY = new Receiver("embedded-jetty", "jetty/", Set.of(AppPort.PLAIN_HTTP1)) {
+        @Override
+        App start(boolean tls, Path keyStore) throws Exception {
+            Server jetty = EmbeddedJetty.start(FLAGS.toArray(String[]::new));
+            int port = EmbeddedJetty.proxyPort(jetty);
+            return app(port, jetty::stop);
+        }
+    };
+
+    /** samples/embedded-tomcat: HTTP/1.1 and h2c on its PROXY port, or TLS (h2 or HTTP/1.1 by ALPN) with a key store. */
+    static final Receiver EMBEDDED_TOMCAT = new Receiver("embedded-tomcat", "Apache Tomcat/",
+            Set.of(AppPort.PLAIN_HTTP1, AppPort.PLAIN_H2C, AppPort.TLS_HTTP1, AppPort.TLS_H2)) {
+        @Override
+        App start(boolean tls, Path keyStore) throws Exception {
+            List<String> flags = new ArrayList<>(FLAGS);
+            if (tls) {
+                flags.add("--server.ssl.key-store=" + keyStore);
+                flags.add("--server.ssl.key-store-password=changeit");
+            }
+            Tomcat tomcat = EmbeddedTomcat.start(flags.toArray(String[]::new));
+            return app(EmbeddedTomcat.proxyPort(tomcat), () -> EmbeddedTomcat.stop(tomcat));
+        }
+    };
+
+    /** samples/echo-spring-boot (Boot on Tomcat, the starter's extra PROXY port), in this JVM: HTTP/1.1. */
+    static final Receiver SPRING_BOOT_TOMCAT = new Receiver("echo-spring-boot (Tomcat)", "Apache Tomcat/",
+            Set.of(AppPort.PLAIN_HTTP1)) {
+        @Override
+        App start(boolean tls, Path keyStore) {
+            ConfigurableApplicationContext app = SpringApplication.run(EchoApplication.class,
+                    FLAGS.toArray(String[]::new));
+            Integer port = app.getEnvironment().getProperty("local.proxy-protocol.port", Integer.class);
+            assertNotNull(port, "local.proxy-protocol.port");
+            return app(port, app::close);
+        }
+    };
+
+    /**
+     * samples/echo-spring-boot-jetty (Boot on Jetty) as its own process, {@code java -jar}: Boot picks its server
+     * from the classpath, and this JVM has Boot's Tomcat. HTTP/1.1.
+     */
+    static final Receiver SPRING_BOOT_JETTY = new Receiver("echo-spring-boot-jetty (Jetty)", "jetty/",
+            Set.of(AppPort.PLAIN_HTTP1)) {
+        @Override
+        App start(boolean tls, Path keyStore) throws Exception {
+            return BootJar.start();
+        }
+    };
+
+    /** Every receiver; the matrix runs each cell against each one whose PROXY port takes its transport. */
+    static final List<Receiver> ALL = List.of(EMBEDDED_JETTY, EMBEDDED_TOMCAT, SPRING_BOOT_TOMCAT, SPRING_BOOT_JETTY);
+
+    private interface Stop {
+        void stop() throws Exception;
+    }
+
+    private static Receiver.App app(int port, Stop stop) {
+        return new Receiver.App() {
+            @Override
+            public int proxyPort() {
+                return port;
+            }
+
+            @Override
+            public void close() throws Exception {
+                stop.stop();
+            }
+        };
+    }
+
+    /** echo-spring-boot-jetty.jar in its own JVM, with ports picked here (it cannot report the ones it bound). */
+    private static final class BootJar implements Receiver.App {
+        private static final Duration STARTUP = Duration.ofSeconds(90);
+        private final Process process;
+        private final Path log;
+        private final int proxyPort;
+
+        private BootJar(Process process, Path log, int proxyPort) {
+            this.process = process;
+            this.log = log;
+            this.proxyPort = proxyPort;
+        }
+
+        static BootJar start() throws IOException, InterruptedException {
+            Path jar = Path.of(System.getProperty("echo.spring.boot.jetty.jar",
+                    "../samples/echo-spring-boot-jetty/target/echo-spring-boot-jetty.jar")).toAbsolutePath().normalize();
+            if (!Files.isRegularFile(jar)) {
+                fail(jar + " does not exist: build it first (./mvnw verify from the root builds it before "
+                        + "interop-tests, or ./mvnw -pl samples/echo-spring-boot-jetty -am package)");
+            }
+            int plainPort = freePort();
+            int proxyPort;
+            do {
+                proxyPort = freePort();
+            } while (proxyPort == plainPort);
+            Path log = Files.createTempFile("matrix-echo-spring-boot-jetty", ".log");
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            Process p = new ProcessBuilder(java.toString(), "-jar", jar.toString(), "--server.address=127.0.0.1",
+                    "--server.port=" + plainPort, "--proxy-protocol.port=" + proxyPort,
+                    "--proxy-protocol.trusted-proxies=127.0.0.1/32")
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            BootJar app = new BootJar(p, log, proxyPort);
+            try {
+                app.awaitStarted(plainPort);
+            } catch (IOException | InterruptedException | AssertionError e) {
+                app.close();
+                throw e;
+            }
+            return app;
+        }
+
+        private void awaitStarted(int plainPort) throws IOException, InterruptedException {
+            long end = System.nanoTime() + STARTUP.toNanos();
+            while (System.nanoTime() < end) {
+                String text = Files.readString(log, StandardCharsets.UTF_8);
+                if (!process.isAlive()) {
+                    fail("echo-spring-boot-jetty exited with " + process.exitValue() + ":\n" + text);
+                }
+                if (text.contains("Started EchoJettyApplication")) {
+                    // Only the plain port: a bare connection to the PROXY port would count as a refused one.
+                    try (Socket s = new Socket()) {
+                        s.connect(new InetSocketAddress("127.0.0.1", plainPort), 1000);
+                    }
+                    return;
+                }
+                Thread.sleep(100);
+            }
+            fail("echo-spring-boot-jetty did not start within " + STARTUP + ":\n"
+                    + Files.readString(log, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public int proxyPort() {
+            return proxyPort;
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            Files.deleteIfExists(log);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+}
