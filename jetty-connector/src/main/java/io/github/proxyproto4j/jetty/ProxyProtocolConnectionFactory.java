@@ -115,8 +115,8 @@ public class ProxyProtocolConnectionFactory extends AbstractConnectionFactory {
     /** Request attributes and https need a customizer; adding it here spares users a second step. */
     private void addCustomizerOnce(Connector connector) {
         for (ConnectionFactory f : connector.getConnectionFactories()) {
-            if (f instanceof HttpConfiguration.ConnectionFactory hf) {
-                HttpConfiguration http = hf.getHttpConfiguration();
+            HttpConfiguration http = httpConfiguration(f);
+            if (http != null) {
                 customized.computeIfAbsent(http, h -> {
                     if (h.getCustomizer(ProxyProtocolRequestCustomizer.class) == null) {
                         h.addCustomizer(new ProxyProtocolRequestCustomizer());
@@ -124,6 +124,25 @@ public class ProxyProtocolConnectionFactory extends AbstractConnectionFactory {
                     return Boolean.TRUE;
                 });
             }
+        }
+    }
+
+    /**
+     * The HTTP configuration of an HTTP/1.1 factory, or of an HTTP/2 one (h2, h2c), which has its own but does not
+     * implement {@link HttpConfiguration.ConnectionFactory}; looked up by name so this module needs no HTTP/2 jar.
+     *
+     * @param f a connection factory
+     * @return its HTTP configuration, or null if it has none
+     */
+    public static HttpConfiguration httpConfiguration(ConnectionFactory f) {
+        if (f instanceof HttpConfiguration.ConnectionFactory hf) {
+            return hf.getHttpConfiguration();
+        }
+        try {
+            java.lang.reflect.Method m = f.getClass().getMethod("getHttpConfiguration");
+            return m.getReturnType() == HttpConfiguration.class ? (HttpConfiguration) m.invoke(f) : null;
+        } catch (ReflectiveOperationException | RuntimeException none) {
+            return null;
         }
     }
 

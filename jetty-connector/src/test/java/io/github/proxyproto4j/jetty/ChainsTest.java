@@ -156,12 +156,14 @@ class ChainsTest {
         // [proxy, h2c, http/1.1]: the factory upgrades to the one after it, here h2c.
         HttpConfiguration http = new HttpConfiguration();
         JettyFixture jetty = start(new JettyFixture(trustingBalancer(),
-                server -> { }, new HTTP2CServerConnectionFactory(http), new HttpConnectionFactory(http)));
+                // h2c with its own HttpConfiguration: the request customizer must reach it too
+                server -> { }, new HTTP2CServerConnectionFactory(new HttpConfiguration()), new HttpConnectionFactory(http)));
         HttpClient client = client(new HttpClientTransportOverHTTP2(new HTTP2Client()), false);
         ContentResponse r = client.newRequest("127.0.0.1", jetty.port()).path("/first")
                 .tag(new V1.Tag(CLIENT_IP, 40000)).timeout(20, TimeUnit.SECONDS).send();
         assertEquals(HttpVersion.HTTP_2, r.getVersion());
         assertClient(r.getContentAsString());
+        assertTrue(r.getContentAsString().contains("attr.proxy.address=127.0.0.1\n"), r.getContentAsString());
     }
 
     @Test

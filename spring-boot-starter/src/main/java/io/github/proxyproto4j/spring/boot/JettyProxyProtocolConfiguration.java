@@ -103,8 +103,9 @@ class JettyProxyProtocolConfiguration {
         private void guardForwardedHeaders(Server server) {
             for (Connector c : server.getConnectors()) {
                 for (ConnectionFactory f : c.getConnectionFactories()) {
-                    if (f instanceof HttpConfiguration.ConnectionFactory hf) {
-                        List<HttpConfiguration.Customizer> customizers = hf.getHttpConfiguration().getCustomizers();
+                    HttpConfiguration http = ProxyProtocolConnectionFactory.httpConfiguration(f); // h2 too
+                    if (http != null) {
+                        List<HttpConfiguration.Customizer> customizers = http.getCustomizers();
                         if (customizers.stream().noneMatch(ForwardedHeadersGuard.class::isInstance)) {
                             customizers.add(0, new ForwardedHeadersGuard(setup.forwardedTrusted()));
                         }
