@@ -122,8 +122,8 @@ final class Matrix {
         }
         String offload = "HAProxy TLS offload, mTLS, `send-proxy-v2 proxy-v2-options "
                 + "crc32c,authority,unique-id,ssl,cert-cn`";
-        // Not TLS_BY_SENDER_H2: no receiver takes it (KnownLimitationsTest, docs/interop.md).
-        for (Transport t : List.of(TLS_BY_SENDER_HTTP1)) {
+        // TLS_BY_SENDER_H2 reaches the Jetty receivers only: Tomcat refuses it (KnownLimitationsTest).
+        for (Transport t : List.of(TLS_BY_SENDER_HTTP1, TLS_BY_SENDER_H2)) {
             String alpn = t == TLS_BY_SENDER_H2 ? "h2" : "http/1.1";
             cells.add(new Cell(offload, HAPROXY_TLS_OFFLOAD, t, 2, "TCP4 + TLVs",
                     "https from the SSL TLV; ssl.client, ssl.verified, ssl.cn=alice, authority=lb.test (SNI), alpn="
@@ -181,12 +181,14 @@ final class Matrix {
         cells.add(nettyCell(netty, HTTP1, 1, false, true));
         cells.add(nettyCell(netty + " + ALPN, authority, AWS, Azure, GCP, custom TLVs", TLS_BY_APP_HTTP1, 2, true,
                 false));
+        cells.add(nettyCell(netty, TLS_BY_APP_HTTP1, 1, false, false));
 
         // Jetty's HttpClient with ProxyProtocolClientConnectionFactory's V1 and V2 tags.
         cells.add(jettyCell(HTTP1, 1));
         cells.add(jettyCell(HTTP1, 2));
         cells.add(jettyCell(H2C, 1));
         cells.add(jettyCell(H2C, 2));
+        cells.add(jettyCell(TLS_BY_APP_HTTP1, 1));
         cells.add(jettyCell(TLS_BY_APP_HTTP1, 2));
         cells.add(jettyCell(TLS_BY_APP_H2, 1));
         cells.add(jettyCell(TLS_BY_APP_H2, 2));

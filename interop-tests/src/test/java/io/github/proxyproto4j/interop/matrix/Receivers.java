@@ -34,38 +34,76 @@ final class Receivers {
     private static final List<String> FLAGS = List.of("--server.address=127.0.0.1", "--server.port=0",
             "--proxy-protocol.port=0", "--proxy-protocol.trusted-proxies=127.0.0.1/32");
 
-    /** samples/embedded-jetty: HTTP/1.1 only on its PROXY port (no h2c, no TLS flag). */
-    static final Receiver EMBEDDED_JETTY = new Receiver("embedded-jetty", "jetty/", Set.of(AppPort.PLAIN_HTTP1)) {
+    /** Every transport a PROXY port can speak: HTTP/1.1 and h2c, or (another instance) TLS with h2 or HTTP/1.1. */
+    private static final Set<AppPort> ALL_PORTS = Set.of(AppPort.PLAIN_HTTP1, AppPort.PLAIN_H2C, AppPort.TLS_HTTP1,
+            AppPort.TLS_H2);
+
+    /** The embedded samples' TLS flags ({@code --server.ssl.*}, Spring Boot's names), or none. */
+    private static List<String> embeddedFlags(boolean tls, Path keyStore) {
+        List<String> flags = new ArrayList<>(FLAGS);
+        if (tls) {
+            flags.add("--server.ssl.key-store=" + keyStore);
+            flags.add("--server.ssl.key-store-password=changeit");
+        }
+        return flags;
+    }
+
+    /**
+     * The Boot samples' properties for h2 (h2c, or h2 by ALPN with TLS) and TLS on the starter's extra PROXY port,
+     * from an SSL bundle: as samples/README.md tells users to run them.
+     */
+    private static List<String> bootFlags(boolean tls, Path keyStore) {
+        List<String> flags = new ArrayList<>(List.of("--server.http2.enabled=true"));
+        if (tls) {
+            flags.addAll(List.of("--proxy-protocol.ssl.bundle=app",
+                    "--spring.ssl.bundle.jks.app.keystore.location=file:" + keyStore,
+                    "--spring.ssl.bundle.jks.app.keystore.password=changeit",
+                    "--spring.ssl.bundle.jks.app.keystore.type=PKCS12"));
+        }
+        return flags;
+    }
+
+    /**
+     * samples/embedded-jetty: {@code [proxy, http/1.1, h2c]} on its PROXY port, or with a key store
+     * {@code [proxy, ssl, alpn, h2, http/1.1]}.
+     */
+    static final Receiver EMBEDDED_JETTY = new Receiver("embedded-jetty", "jetty/", ALL_PORTS, Set.of()) {
         @Override
         App start(boolean tls, Path keyStore) throws Exception {
-            Server jetty = EmbeddedJetty.start(FLAGS.toArray(String[]::new));
-            int port = EmbeddedJetty.proxyPort(jetty);
-            return app(port, jetty::stop);
+            Server jetty = EmbeddedJetty.start(embeddedFlags(tls, keyStore).toArray(String[]::new));
+            return app(EmbeddedJetty.proxyPort(jetty), jetty::stop);
         }
     };
 
+    /**
+     * What Tomcat refuses: h2 from a sender that terminated TLS, as h2c behind the header (its {@code :scheme} is
+     * https on a connector without TLS: {@link KnownLimitationsTest}).
+     */
+    private static final Set<Transport> TOMCAT_REFUSES = Set.of(Transport.TLS_BY_SENDER_H2);
+
     /** samples/embedded-tomcat: HTTP/1.1 and h2c on its PROXY port, or TLS (h2 or HTTP/1.1 by ALPN) with a key store. */
-    static final Receiver EMBEDDED_TOMCAT = new Receiver("embedded-tomcat", "Apache Tomcat/",
-            Set.of(AppPort.PLAIN_HTTP1, AppPort.PLAIN_H2C, AppPort.TLS_HTTP1, AppPort.TLS_H2)) {
+    static final Receiver EMBEDDED_TOMCAT = new Receiver("embedded-tomcat", "Apache Tomcat/", ALL_PORTS,
+            TOMCAT_REFUSES) {
         @Override
         App start(boolean tls, Path keyStore) throws Exception {
-            List<String> flags = new ArrayList<>(FLAGS);
-            if (tls) {
-                flags.add("--server.ssl.key-store=" + keyStore);
-                flags.add("--server.ssl.key-store-password=changeit");
-            }
-            Tomcat tomcat = EmbeddedTomcat.start(flags.toArray(String[]::new));
+            Tomcat tomcat = EmbeddedTomcat.start(embeddedFlags(tls, keyStore).toArray(String[]::new));
             return app(EmbeddedTomcat.proxyPort(tomcat), () -> EmbeddedTomcat.stop(tomcat));
         }
     };
 
-    /** samples/echo-spring-boot (Boot on Tomcat, the starter's extra PROXY port), in this JVM: HTTP/1.1. */
+    /**
+     * samples/echo-spring-boot (Boot on Tomcat, the starter's extra PROXY port), in this JVM, with
+     * {@code server.http2.enabled=true}: HTTP/1.1 and h2c, or with {@code proxy-protocol.ssl.bundle} TLS (h2 or
+     * HTTP/1.1 by ALPN).
+     */
     static final Receiver SPRING_BOOT_TOMCAT = new Receiver("echo-spring-boot (Tomcat)", "Apache Tomcat/",
-            Set.of(AppPort.PLAIN_HTTP1)) {
+            ALL_PORTS, TOMCAT_REFUSES) {
         @Override
         App start(boolean tls, Path keyStore) {
+            List<String> flags = new ArrayList<>(FLAGS);
+            flags.addAll(bootFlags(tls, keyStore));
             ConfigurableApplicationContext app = SpringApplication.run(EchoApplication.class,
-                    FLAGS.toArray(String[]::new));
+                    flags.toArray(String[]::new));
             Integer port = app.getEnvironment().getProperty("local.proxy-protocol.port", Integer.class);
             assertNotNull(port, "local.proxy-protocol.port");
             return app(port, app::close);
@@ -74,13 +112,13 @@ final class Receivers {
 
     /**
      * samples/echo-spring-boot-jetty (Boot on Jetty) as its own process, {@code java -jar}: Boot picks its server
-     * from the classpath, and this JVM has Boot's Tomcat. HTTP/1.1.
+     * from the classpath, and this JVM has Boot's Tomcat. The same properties as echo-spring-boot.
      */
-    static final Receiver SPRING_BOOT_JETTY = new Receiver("echo-spring-boot-jetty (Jetty)", "jetty/",
-            Set.of(AppPort.PLAIN_HTTP1)) {
+    static final Receiver SPRING_BOOT_JETTY = new Receiver("echo-spring-boot-jetty (Jetty)", "jetty/", ALL_PORTS,
+            Set.of()) {
         @Override
         App start(boolean tls, Path keyStore) throws Exception {
-            return BootJar.start();
+            return BootJar.start(bootFlags(tls, keyStore));
         }
     };
 
@@ -118,7 +156,7 @@ final class Receivers {
             this.proxyPort = proxyPort;
         }
 
-        static BootJar start() throws IOException, InterruptedException {
+        static BootJar start(List<String> properties) throws IOException, InterruptedException {
             Path jar = Path.of(System.getProperty("echo.spring.boot.jetty.jar",
                     "../samples/echo-spring-boot-jetty/target/echo-spring-boot-jetty.jar")).toAbsolutePath().normalize();
             if (!Files.isRegularFile(jar)) {
@@ -132,10 +170,14 @@ final class Receivers {
             } while (proxyPort == plainPort);
             Path log = Files.createTempFile("matrix-echo-spring-boot-jetty", ".log");
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            Process p = new ProcessBuilder(java.toString(), "-jar", jar.toString(), "--server.address=127.0.0.1",
-                    "--server.port=" + plainPort, "--proxy-protocol.port=" + proxyPort,
-                    "--proxy-protocol.trusted-proxies=127.0.0.1/32")
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            // C1 only and the serial collector: the app starts in half the time (twice per run of the matrix), and
+            // serves a few requests; nothing about the app changes.
+            List<String> command = new ArrayList<>(List.of(java.toString(), "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC", "-jar", jar.toString(),
+                    "--server.address=127.0.0.1", "--server.port=" + plainPort, "--proxy-protocol.port=" + proxyPort,
+                    "--proxy-protocol.trusted-proxies=127.0.0.1/32"));
+            command.addAll(properties);
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             BootJar app = new BootJar(p, log, proxyPort);
             try {
                 app.awaitStarted(plainPort);

@@ -30,13 +30,17 @@ final class Workspace implements AutoCloseable {
         return Files.createTempDirectory(root, prefix);
     }
 
-    /** A self-signed EC key for localhost and 127.0.0.1, PKCS12, password changeit: for the TLS-by-app receivers. */
+    /**
+     * A self-signed EC key for localhost, 127.0.0.1 and ::1, PKCS12, password changeit: for the TLS-by-app
+     * receivers. Jetty answers {@code 400 Invalid SNI} to a request whose Host the certificate does not name
+     * ({@code SecureRequestCustomizer}'s SNI host check), so it names every host the cells ask for.
+     */
     synchronized Path keyStore() throws IOException, InterruptedException {
         if (keyStore == null) {
             Path file = root.resolve("ks.p12");
             Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
             run(root, keytool.toString(), "-genkeypair", "-alias", "app", "-keyalg", "EC", "-groupname", "secp256r1",
-                    "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2",
+                    "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1,ip:::1", "-validity", "2",
                     "-storetype", "PKCS12", "-keystore", file.toString(), "-storepass", "changeit",
                     "-keypass", "changeit");
             keyStore = file;

@@ -17,15 +17,21 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class EmbeddedJettyTest {
     private static final String TRUSTED = "127.0.0.42";
+    /** The HTTP/2 client connection preface, then an empty SETTINGS frame. */
+    static final byte[] H2_PREFACE = concat("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+            new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
 
     private static Server server;
     private static String startupOutput;
@@ -96,11 +102,68 @@ class EmbeddedJettyTest {
     }
 
     @Test
+    void bothPortsSpeakHttp11AndH2c() {
+        assertEquals(List.of("http/1.1", "h2c"), connector(EmbeddedJetty.PLAIN).getProtocols());
+        assertEquals(List.of("proxy", "http/1.1", "h2c"), connector(EmbeddedJetty.PROXIED).getProtocols());
+    }
+
+    @Test
+    void thePlainPortUpgradesToH2c() throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<String> response = client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + EmbeddedJetty.plainPort(server) + "/h2c"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertEquals(HttpClient.Version.HTTP_2, response.version());
+        assertTrue(response.body().contains("\trequest_version=HTTP/2.0\n"), response.body());
+    }
+
+    @Test
+    void theProxyPortTakesH2cWithPriorKnowledgeAfterTheHeader() throws Exception {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(TRUSTED, 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", EmbeddedJetty.proxyPort(server)), 5000);
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(concat("PROXY TCP4 198.51.100.7 127.0.0.1 40000 9080\r\n".getBytes(StandardCharsets.US_ASCII),
+                    H2_PREFACE));
+            out.flush();
+            // The server's connection preface: a SETTINGS frame (type 4) on stream 0.
+            byte[] frame = socket.getInputStream().readNBytes(9);
+            assertEquals(9, frame.length);
+            assertEquals(4, frame[3]);
+        }
+    }
+
+    @Test
+    void withoutAKeyStoreTheSslFlagsAreAUsageError() {
+        assertThrows(EmbeddedJetty.UsageException.class,
+                () -> EmbeddedJetty.start("--server.ssl.key-store-password=changeit"));
+    }
+
+    @Test
     void unknownFlagIsAUsageError() {
         assertThrows(EmbeddedJetty.UsageException.class, () -> EmbeddedJetty.start("--proxy-protocol.nope=1"));
         assertThrows(EmbeddedJetty.UsageException.class, () -> EmbeddedJetty.start("--nope=1"));
         assertThrows(EmbeddedJetty.UsageException.class,
                 () -> EmbeddedJetty.start("--proxy-protocol.header-timeout=soon"));
+    }
+
+    private static ServerConnector connector(String name) {
+        for (Connector c : server.getConnectors()) {
+            if (name.equals(c.getName())) {
+                return (ServerConnector) c;
+            }
+        }
+        throw new AssertionError("no connector " + name);
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = new byte[a.length + b.length];
+        System.arraycopy(a, 0, r, 0, a.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
     }
 
     /** Sends bytes from a socket bound to {@code from} and reads until the server closes (reset = nothing). */
