@@ -439,7 +439,16 @@ public final class ProxyProtocolClient {
         CountingSocket raw = null;
         Socket socket = null;
         try {
-            raw = connect();
+            try {
+                raw = connect();
+            } catch (java.net.SocketException e) {
+                // Accepted, then reset before connect() returned: a refusal, not a failure to connect.
+                if (!(e instanceof java.net.ConnectException) && e.getMessage() != null
+                        && e.getMessage().contains("reset")) {
+                    return HttpResult.closed();
+                }
+                throw e;
+            }
             try {
                 socket = startTls(raw);
             } catch (IOException e) {
