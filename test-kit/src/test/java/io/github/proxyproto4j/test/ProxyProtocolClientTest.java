@@ -264,11 +264,7 @@ class ProxyProtocolClientTest {
 
     @Test
     void bindSetsTheAddressTheServerSees() throws Exception {
-        try (Socket probe = new Socket()) {
-            probe.bind(new InetSocketAddress("127.0.0.2", 0)); // Linux routes all of 127/8 to loopback
-        } catch (BindException e) {
-            Assumptions.abort("cannot bind 127.0.0.2 here");
-        }
+        // Linux routes all of 127/8 to loopback; the whole project's tests rely on it (127.0.0.42), so no skip.
         try (TestServer server = TestServer.responding(0, TestServer.ok(""))) {
             ProxyProtocolClient.to(LOOPBACK, server.port()).noHeader().bind("127.0.0.2").get("/");
             assertEquals(InetAddress.getByName("127.0.0.2"), server.take().peer());
