@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -22,16 +23,9 @@ public final class ExternalTool {
      * @return its path
      */
     public static Path require(String program, String debianPackage) {
-        String path = System.getenv("PATH");
-        String search = (path == null ? "" : path) + File.pathSeparator + "/usr/sbin" + File.pathSeparator + "/usr/bin";
-        for (String dir : search.split(File.pathSeparator)) {
-            if (dir.isEmpty()) {
-                continue;
-            }
-            Path candidate = Path.of(dir, program);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
+        Optional<Path> found = find(program);
+        if (found.isPresent()) {
+            return found.get();
         }
         missing(program + " is not installed: apt-get install -y " + debianPackage);
         return null;
@@ -51,7 +45,29 @@ public final class ExternalTool {
         return file;
     }
 
-    private static void missing(String message) {
+    /**
+     * Where a program is: the PATH, then /usr/sbin and /usr/bin.
+     *
+     * @param program the executable's name
+     * @return its path, or empty
+     */
+    public static Optional<Path> find(String program) {
+        String path = System.getenv("PATH");
+        String search = (path == null ? "" : path) + File.pathSeparator + "/usr/sbin" + File.pathSeparator + "/usr/bin";
+        for (String dir : search.split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return Optional.of(Path.of(dir, program));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Something a test needs is missing: under {@code CI=true} a failure, locally a skip naming what to install.
+     *
+     * @param message what is missing and how to install it
+     */
+    public static void missing(String message) {
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             fail(message + " (CI installs it in .ci/run; a missing binary there is a failure, not a skip)");
         }

@@ -1,5 +1,6 @@
 package io.github.proxyproto4j.interop.standalone;
 
+import io.github.proxyproto4j.interop.ExternalTool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -31,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * What the standalone-distribution tests share: where the build put things (system properties set by the pom, with
@@ -124,33 +124,14 @@ final class Standalone {
         return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
-    /** Where HAProxy is, as the parent package's {@code ExternalTool} looks: the PATH, then /usr/sbin and /usr/bin. */
+    /** Where HAProxy is (see {@link ExternalTool#find}). */
     static Optional<Path> findHaproxy() {
-        String path = System.getenv("PATH");
-        String search = (path == null ? "" : path) + File.pathSeparator + "/usr/sbin" + File.pathSeparator + "/usr/bin";
-        for (String dir : search.split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, HAPROXY))) {
-                return Optional.of(Path.of(dir, HAPROXY));
-            }
-        }
-        return Optional.empty();
+        return ExternalTool.find(HAPROXY);
     }
 
-    /**
-     * HAProxy, or, as in the parent package's {@code ExternalTool}: under {@code CI=true} a failure, on a developer
-     * machine a skipped test with a message naming the Debian package.
-     */
+    /** HAProxy; under {@code CI=true} a failure when missing, locally a skip naming the package. */
     static Path requireHaproxy() {
-        Optional<Path> found = findHaproxy();
-        if (found.isPresent()) {
-            return found.get();
-        }
-        String message = HAPROXY + " is not installed: apt-get install -y haproxy";
-        if (onCi()) {
-            fail(message + " (CI installs it in .ci/run; a missing binary there is a failure, not a skip)");
-        }
-        Assumptions.abort(message + " to run this interop test locally");
-        return null;
+        return ExternalTool.require(HAPROXY, "haproxy");
     }
 
     static int freePort() throws IOException {
