@@ -2,14 +2,19 @@ package io.github.proxyproto4j.jetty;
 
 import io.github.proxyproto4j.core.ForwardedHeaders;
 import io.github.proxyproto4j.core.TrustedProxies;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
 
 /**
  * Removes forwarded headers ({@code X-Forwarded-*}, {@code Forwarded}) from requests of PROXY connections
- * unless the PROXY-derived client is a trusted forwarder. Put it before Jetty's {@code ForwardedRequestCustomizer}
+ * unless the PROXY-derived client is a trusted forwarder. A mixed-mode direct connection on a PROXY connector is one
+ * too, its client being the peer itself (as the Tomcat guard does). Put it before Jetty's {@code ForwardedRequestCustomizer}
  * (which has no trust list), e.g. {@code httpConfig.getCustomizers().add(0, guard)}.
  */
 public class ForwardedHeadersGuard implements HttpConfiguration.Customizer {
@@ -24,10 +29,16 @@ public class ForwardedHeadersGuard implements HttpConfiguration.Customizer {
 
     @Override
     public Request customize(Request request, HttpFields.Mutable responseHeaders) {
-        ProxyProtocolEndPoint endPoint = ProxyProtocolRequestCustomizer.find(
-                request.getConnectionMetaData().getConnection().getEndPoint());
-        if (endPoint == null || ForwardedHeaders.honoured(endPoint.handshake(),
-                endPoint.unwrap().getRemoteSocketAddress(), forwarders)) {
+        EndPoint connection = request.getConnectionMetaData().getConnection().getEndPoint();
+        ProxyProtocolEndPoint endPoint = ProxyProtocolRequestCustomizer.find(connection);
+        if (endPoint == null) {
+            // Mixed mode hands an untrusted peer without a header (DIRECT) on unwrapped: on a PROXY connector it is
+            // a PROXY connection all the same, whose client is the socket's peer. Other connectors are not ours.
+            if (!onProxyConnector(request) || directHonoured(connection.getRemoteSocketAddress())) {
+                return request;
+            }
+        } else if (ForwardedHeaders.honoured(endPoint.handshake(), endPoint.unwrap().getRemoteSocketAddress(),
+                forwarders)) {
             return request;
         }
         HttpFields headers = request.getHeaders();
@@ -54,5 +65,16 @@ public class ForwardedHeadersGuard implements HttpConfiguration.Customizer {
                 return filtered;
             }
         };
+    }
+
+    private static boolean onProxyConnector(Request request) {
+        Connector connector = request.getConnectionMetaData().getConnector();
+        return connector != null && connector.getConnectionFactory(ProxyProtocolConnectionFactory.class) != null;
+    }
+
+    /** A direct client's forwarded headers count only if the client itself is a trusted forwarder. */
+    private boolean directHonoured(SocketAddress peer) {
+        return forwarders != null && !forwarders.trustsAll() && peer instanceof InetSocketAddress isa
+                && isa.getAddress() != null && forwarders.isTrusted(isa.getAddress());
     }
 }

@@ -25,8 +25,11 @@ import org.apache.catalina.startup.Tomcat;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** The receivers of the matrix: the samples, each started as its users start it, on 127.0.0.1. */
-final class Receivers {
+/**
+ * The receivers of the matrix: the samples, each started as its users start it, on 127.0.0.1. Public for the
+ * hardening tests (io.github.proxyproto4j.interop.hardening), which start them with other flags.
+ */
+public final class Receivers {
     private Receivers() {
     }
 
@@ -37,6 +40,26 @@ final class Receivers {
     /** Every transport a PROXY port can speak: HTTP/1.1 and h2c, or (another instance) TLS with h2 or HTTP/1.1. */
     private static final Set<AppPort> ALL_PORTS = Set.of(AppPort.PLAIN_HTTP1, AppPort.PLAIN_H2C, AppPort.TLS_HTTP1,
             AppPort.TLS_H2);
+
+    /**
+     * {@code base}, where a flag of {@code overrides} with the same name replaces it, then the rest of
+     * {@code overrides}: the Boot samples would read a flag given twice as a list ({@code a,b}).
+     */
+    static List<String> override(List<String> base, List<String> overrides) {
+        List<String> out = new ArrayList<>();
+        for (String flag : base) {
+            if (overrides.stream().noneMatch(o -> name(o).equals(name(flag)))) {
+                out.add(flag);
+            }
+        }
+        out.addAll(overrides);
+        return out;
+    }
+
+    private static String name(String flag) {
+        int eq = flag.indexOf('=');
+        return eq < 0 ? flag : flag.substring(0, eq);
+    }
 
     /** The embedded samples' TLS flags ({@code --server.ssl.*}, Spring Boot's names), or none. */
     private static List<String> embeddedFlags(boolean tls, Path keyStore) {
@@ -67,11 +90,12 @@ final class Receivers {
      * samples/embedded-jetty: {@code [proxy, http/1.1, h2c]} on its PROXY port, or with a key store
      * {@code [proxy, ssl, alpn, h2, http/1.1]}.
      */
-    static final Receiver EMBEDDED_JETTY = new Receiver("embedded-jetty", "jetty/", ALL_PORTS, Set.of()) {
+    public static final Receiver EMBEDDED_JETTY = new Receiver("embedded-jetty", "jetty/", ALL_PORTS, Set.of()) {
         @Override
-        App start(boolean tls, Path keyStore) throws Exception {
-            Server jetty = EmbeddedJetty.start(embeddedFlags(tls, keyStore).toArray(String[]::new));
-            return app(EmbeddedJetty.proxyPort(jetty), jetty::stop);
+        public App start(boolean tls, Path keyStore, List<String> overrides) throws Exception {
+            Server jetty = EmbeddedJetty.start(override(embeddedFlags(tls, keyStore), overrides)
+                    .toArray(String[]::new));
+            return app(EmbeddedJetty.proxyPort(jetty), EmbeddedJetty.plainPort(jetty), jetty, jetty::stop);
         }
     };
 
@@ -82,12 +106,14 @@ final class Receivers {
     private static final Set<Transport> TOMCAT_REFUSES = Set.of(Transport.TLS_BY_SENDER_H2);
 
     /** samples/embedded-tomcat: HTTP/1.1 and h2c on its PROXY port, or TLS (h2 or HTTP/1.1 by ALPN) with a key store. */
-    static final Receiver EMBEDDED_TOMCAT = new Receiver("embedded-tomcat", "Apache Tomcat/", ALL_PORTS,
+    public static final Receiver EMBEDDED_TOMCAT = new Receiver("embedded-tomcat", "Apache Tomcat/", ALL_PORTS,
             TOMCAT_REFUSES) {
         @Override
-        App start(boolean tls, Path keyStore) throws Exception {
-            Tomcat tomcat = EmbeddedTomcat.start(embeddedFlags(tls, keyStore).toArray(String[]::new));
-            return app(EmbeddedTomcat.proxyPort(tomcat), () -> EmbeddedTomcat.stop(tomcat));
+        public App start(boolean tls, Path keyStore, List<String> overrides) throws Exception {
+            Tomcat tomcat = EmbeddedTomcat.start(override(embeddedFlags(tls, keyStore), overrides)
+                    .toArray(String[]::new));
+            return app(EmbeddedTomcat.proxyPort(tomcat), EmbeddedTomcat.plainPort(tomcat), tomcat,
+                    () -> EmbeddedTomcat.stop(tomcat));
         }
     };
 
@@ -96,17 +122,18 @@ final class Receivers {
      * {@code server.http2.enabled=true}: HTTP/1.1 and h2c, or with {@code proxy-protocol.ssl.bundle} TLS (h2 or
      * HTTP/1.1 by ALPN).
      */
-    static final Receiver SPRING_BOOT_TOMCAT = new Receiver("echo-spring-boot (Tomcat)", "Apache Tomcat/",
+    public static final Receiver SPRING_BOOT_TOMCAT = new Receiver("echo-spring-boot (Tomcat)", "Apache Tomcat/",
             ALL_PORTS, TOMCAT_REFUSES) {
         @Override
-        App start(boolean tls, Path keyStore) {
+        public App start(boolean tls, Path keyStore, List<String> overrides) {
             List<String> flags = new ArrayList<>(FLAGS);
             flags.addAll(bootFlags(tls, keyStore));
             ConfigurableApplicationContext app = SpringApplication.run(EchoApplication.class,
-                    flags.toArray(String[]::new));
+                    override(flags, overrides).toArray(String[]::new));
             Integer port = app.getEnvironment().getProperty("local.proxy-protocol.port", Integer.class);
             assertNotNull(port, "local.proxy-protocol.port");
-            return app(port, app::close);
+            Integer plain = app.getEnvironment().getProperty("local.server.port", Integer.class);
+            return app(port, plain == null ? -1 : plain, app, app::close);
         }
     };
 
@@ -114,26 +141,36 @@ final class Receivers {
      * samples/echo-spring-boot-jetty (Boot on Jetty) as its own process, {@code java -jar}: Boot picks its server
      * from the classpath, and this JVM has Boot's Tomcat. The same properties as echo-spring-boot.
      */
-    static final Receiver SPRING_BOOT_JETTY = new Receiver("echo-spring-boot-jetty (Jetty)", "jetty/", ALL_PORTS,
-            Set.of()) {
+    public static final Receiver SPRING_BOOT_JETTY = new Receiver("echo-spring-boot-jetty (Jetty)", "jetty/",
+            ALL_PORTS, Set.of()) {
         @Override
-        App start(boolean tls, Path keyStore) throws Exception {
-            return BootJar.start(bootFlags(tls, keyStore));
+        public App start(boolean tls, Path keyStore, List<String> overrides) throws Exception {
+            return BootJar.start(bootFlags(tls, keyStore), overrides);
         }
     };
 
     /** Every receiver; the matrix runs each cell against each one whose PROXY port takes its transport. */
-    static final List<Receiver> ALL = List.of(EMBEDDED_JETTY, EMBEDDED_TOMCAT, SPRING_BOOT_TOMCAT, SPRING_BOOT_JETTY);
+    public static final List<Receiver> ALL = List.of(EMBEDDED_JETTY, EMBEDDED_TOMCAT, SPRING_BOOT_TOMCAT, SPRING_BOOT_JETTY);
 
     private interface Stop {
         void stop() throws Exception;
     }
 
-    private static Receiver.App app(int port, Stop stop) {
+    private static Receiver.App app(int port, int plainPort, Object server, Stop stop) {
         return new Receiver.App() {
             @Override
             public int proxyPort() {
                 return port;
+            }
+
+            @Override
+            public int plainPort() {
+                return plainPort;
+            }
+
+            @Override
+            public Object server() {
+                return server;
             }
 
             @Override
@@ -149,14 +186,17 @@ final class Receivers {
         private final Process process;
         private final Path log;
         private final int proxyPort;
+        private final int plainPort;
 
-        private BootJar(Process process, Path log, int proxyPort) {
+        private BootJar(Process process, Path log, int proxyPort, int plainPort) {
             this.process = process;
             this.log = log;
             this.proxyPort = proxyPort;
+            this.plainPort = plainPort;
         }
 
-        static BootJar start(List<String> properties) throws IOException, InterruptedException {
+        static BootJar start(List<String> properties, List<String> overrides)
+                throws IOException, InterruptedException {
             Path jar = Path.of(System.getProperty("echo.spring.boot.jetty.jar",
                     "../samples/echo-spring-boot-jetty/target/echo-spring-boot-jetty.jar")).toAbsolutePath().normalize();
             if (!Files.isRegularFile(jar)) {
@@ -173,12 +213,13 @@ final class Receivers {
             // C1 only and the serial collector: the app starts in half the time (twice per run of the matrix), and
             // serves a few requests; nothing about the app changes.
             List<String> command = new ArrayList<>(List.of(java.toString(), "-XX:TieredStopAtLevel=1",
-                    "-XX:+UseSerialGC", "-jar", jar.toString(),
-                    "--server.address=127.0.0.1", "--server.port=" + plainPort, "--proxy-protocol.port=" + proxyPort,
-                    "--proxy-protocol.trusted-proxies=127.0.0.1/32"));
-            command.addAll(properties);
+                    "-XX:+UseSerialGC", "-jar", jar.toString()));
+            List<String> flags = new ArrayList<>(List.of("--server.address=127.0.0.1", "--server.port=" + plainPort,
+                    "--proxy-protocol.port=" + proxyPort, "--proxy-protocol.trusted-proxies=127.0.0.1/32"));
+            flags.addAll(properties);
+            command.addAll(override(flags, overrides));
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            BootJar app = new BootJar(p, log, proxyPort);
+            BootJar app = new BootJar(p, log, proxyPort, plainPort);
             try {
                 app.awaitStarted(plainPort);
             } catch (IOException | InterruptedException | AssertionError e) {
@@ -214,6 +255,16 @@ final class Receivers {
         }
 
         @Override
+        public int plainPort() {
+            return plainPort;
+        }
+
+        @Override
+        public Path log() {
+            return log;
+        }
+
+        @Override
         public void close() throws IOException, InterruptedException {
             process.destroy();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
@@ -223,7 +274,8 @@ final class Receivers {
         }
     }
 
-    static int freePort() throws IOException {
+    /** @return a port free on 127.0.0.1 now */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();
         }
