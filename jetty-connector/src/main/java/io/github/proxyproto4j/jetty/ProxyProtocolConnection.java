@@ -22,8 +22,12 @@ final class ProxyProtocolConnection extends AbstractConnection implements Connec
     private final Connector connector;
     private final ConnectionFactory next;
     private final ConnectionHandshake handshake;
-    /** Bytes read but not yet judged (mixed-mode detection) or following the header; flush mode. */
-    private final ByteBuffer buffer;
+    /**
+     * Bytes read but not yet judged (mixed-mode detection) or following the header; flush mode. Empty and without
+     * storage while waiting for bytes: a connection that trickles its header must not hold a read buffer.
+     */
+    private ByteBuffer buffer = BufferUtil.EMPTY_BUFFER;
+    private final int bufferSize;
     /** Guards the handshake: the header timeout fires on a scheduler thread. */
     private final Object lock = new Object();
     private Scheduler.Task deadline;
@@ -34,7 +38,7 @@ final class ProxyProtocolConnection extends AbstractConnection implements Connec
         this.connector = connector;
         this.next = next;
         this.handshake = handshake;
-        this.buffer = BufferUtil.allocate(Math.max(bufferSize, 512));
+        this.bufferSize = Math.max(bufferSize, 512);
     }
 
     ConnectionHandshake handshake() {
@@ -63,7 +67,10 @@ final class ProxyProtocolConnection extends AbstractConnection implements Connec
 
     @Override
     public void onUpgradeTo(ByteBuffer prefilled) {
-        BufferUtil.append(buffer, prefilled);
+        if (BufferUtil.hasContent(prefilled)) {
+            buffer = BufferUtil.allocate(Math.max(bufferSize, prefilled.remaining()));
+            BufferUtil.append(buffer, prefilled);
+        }
     }
 
     @Override
@@ -74,6 +81,9 @@ final class ProxyProtocolConnection extends AbstractConnection implements Connec
                 if (judged) {
                     return;
                 }
+                if (buffer.capacity() == 0) {
+                    buffer = BufferUtil.allocate(bufferSize);
+                }
                 int filled = getEndPoint().fill(buffer);
                 if (filled < 0) {
                     synchronized (lock) {
@@ -83,6 +93,9 @@ final class ProxyProtocolConnection extends AbstractConnection implements Connec
                     return;
                 }
                 if (filled == 0) {
+                    if (!buffer.hasRemaining()) {
+                        buffer = BufferUtil.EMPTY_BUFFER; // wait without it
+                    }
                     fillInterested();
                     return;
                 }
