@@ -358,6 +358,52 @@ class ChainsTest {
             return b.array();
         }
 
+        /**
+         * A request as stream 1, HPACK without Huffman or indexing: :method (GET or POST from the static table), :scheme
+         * http, then :path and :authority as literals with indexed names; a POST's body follows in one DATA frame.
+         */
+        static byte[] request(String path, byte[] body) {
+            ByteArrayOutputStream block = new ByteArrayOutputStream();
+            block.write(body == null ? 0x82 : 0x83); // :method GET / POST
+            block.write(0x86); // :scheme http
+            for (Object[] field : new Object[][] {{4, path}, {1, "localhost"}}) { // :path, :authority
+                byte[] v = ((String) field[1]).getBytes(StandardCharsets.ISO_8859_1);
+                block.write((Integer) field[0]); // literal without indexing, indexed name (index < 15)
+                block.write(v.length); // no Huffman, length < 127
+                block.write(v, 0, v.length);
+            }
+            byte[] headers = frame(HEADERS, body == null ? 0x5 : 0x4, 1, block.toByteArray()); // END_HEADERS (END_STREAM)
+            if (body == null) {
+                return headers;
+            }
+            byte[] data = frame(DATA, 0x1, 1, body); // END_STREAM
+            byte[] all = new byte[headers.length + data.length];
+            System.arraycopy(headers, 0, all, 0, headers.length);
+            System.arraycopy(data, 0, all, headers.length, data.length);
+            return all;
+        }
+
+        /** The client preface and an empty SETTINGS frame. */
+        static byte[] preface() {
+            byte[] magic = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+            byte[] settings = frame(SETTINGS, 0, 0, new byte[0]);
+            byte[] all = new byte[magic.length + settings.length];
+            System.arraycopy(magic, 0, all, 0, magic.length);
+            System.arraycopy(settings, 0, all, magic.length, settings.length);
+            return all;
+        }
+
+        /** Reads the server's first frame, which must be a SETTINGS frame (its preface), and acknowledges it. */
+        static void readServerPreface(RawClient c) throws IOException {
+            InputStream in = c.input();
+            byte[] head = in.readNBytes(9);
+            if (head.length < 9 || head[3] != SETTINGS || (head[4] & 1) != 0) {
+                throw new IOException("the server's first frame is not SETTINGS: " + java.util.HexFormat.of().formatHex(head));
+            }
+            in.readNBytes((head[0] & 0xFF) << 16 | (head[1] & 0xFF) << 8 | head[2] & 0xFF);
+            c.write(frame(SETTINGS, 1, 0, new byte[0]));
+        }
+
         /** Reads frames, acknowledging SETTINGS, until stream 1 ends; returns its DATA as text. */
         static String readStream1(RawClient c) throws IOException {
             InputStream in = c.input();

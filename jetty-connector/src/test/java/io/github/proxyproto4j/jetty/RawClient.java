@@ -83,7 +83,11 @@ final class RawClient implements AutoCloseable {
 
     /** Reads one HTTP/1.1 response with a Content-Length body, leaving the connection open. */
     String readResponse() throws IOException {
-        InputStream in = socket.getInputStream();
+        return readResponse(socket.getInputStream());
+    }
+
+    /** Reads one HTTP/1.1 response with a Content-Length body from {@code in}, leaving it open. */
+    static String readResponse(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int state = 0;
         while (state < 4) {
@@ -113,6 +117,19 @@ final class RawClient implements AutoCloseable {
             return false;
         } catch (SocketException reset) {
             return true;
+        }
+    }
+
+    /** @return whether the server closed (EOF or reset, no byte) within {@code millis}; the socket timeout is restored */
+    boolean closedByServerWithin(int millis) throws IOException {
+        int before = socket.getSoTimeout();
+        socket.setSoTimeout(millis);
+        try {
+            return closedByServer();
+        } finally {
+            if (!socket.isClosed()) {
+                socket.setSoTimeout(before);
+            }
         }
     }
 

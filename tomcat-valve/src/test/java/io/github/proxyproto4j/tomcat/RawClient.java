@@ -120,6 +120,19 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /** @return whether the server closed (EOF or reset, no byte) within {@code millis}; the socket timeout is restored */
+    boolean closedByServerWithin(int millis) throws IOException {
+        int before = socket.getSoTimeout();
+        socket.setSoTimeout(millis);
+        try {
+            return closedByServer();
+        } finally {
+            if (!socket.isClosed()) {
+                socket.setSoTimeout(before);
+            }
+        }
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

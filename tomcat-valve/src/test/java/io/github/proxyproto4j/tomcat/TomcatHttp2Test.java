@@ -248,6 +248,17 @@ class TomcatHttp2Test {
             return frame(HEADERS, 0x5, 1, block.toByteArray()); // END_STREAM | END_HEADERS
         }
 
+        /** A POST of {@code body} to {@code path} as stream 1 over h2c: HEADERS as in {@link #get}, then one DATA frame. */
+        static byte[] post(String path, byte[] body) {
+            ByteArrayOutputStream block = new ByteArrayOutputStream();
+            block.write(0x83); // :method POST
+            block.write(0x86); // :scheme http
+            literal(block, 4, path); // :path
+            literal(block, 1, "localhost"); // :authority
+            return Wire.concat(frame(HEADERS, 0x4, 1, block.toByteArray()), // END_HEADERS
+                    frame(DATA, 0x1, 1, body)); // END_STREAM
+        }
+
         private static void literal(ByteArrayOutputStream block, int nameIndex, String value) {
             byte[] v = value.getBytes(StandardCharsets.ISO_8859_1);
             block.write(nameIndex); // literal header field without indexing, indexed name (index < 15)
