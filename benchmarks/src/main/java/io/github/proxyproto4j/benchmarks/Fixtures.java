@@ -15,16 +15,36 @@ final class Fixtures {
 
     static final byte[] HTTP_PAYLOAD = ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
 
-    /** v1 TCP4 line plus payload. */
-    static final byte[] V1_TCP4 = concat(ascii("PROXY TCP4 192.168.0.1 192.168.0.11 56324 443\r\n"), HTTP_PAYLOAD);
+    /** v1 TCP4 line. */
+    static final byte[] V1_TCP4_HEADER = ascii("PROXY TCP4 192.168.0.1 192.168.0.11 56324 443\r\n");
 
-    /** v2 PROXY, TCP over IPv6, with ALPN, AUTHORITY, UNIQUE_ID, SSL, AWS and a valid CRC32C TLV, plus payload. */
-    static final byte[] V2_TCP6_TLVS = concat(v2Header(), HTTP_PAYLOAD);
+    /** v1 TCP6 line. */
+    static final byte[] V1_TCP6_HEADER = ascii("PROXY TCP6 2001:db8::1 2001:db8::2 56324 443\r\n");
+
+    /** v2 PROXY, TCP over IPv4, no TLV. */
+    static final byte[] V2_TCP4_HEADER = v2Tcp4Header();
+
+    /** v2 PROXY, TCP over IPv6, with ALPN, AUTHORITY, UNIQUE_ID, SSL (3 sub-TLVs), AWS and a valid CRC32C TLV. */
+    static final byte[] V2_TCP6_TLVS_HEADER = v2Tcp6TlvsHeader();
+
+    /** v1 TCP4 line plus payload. */
+    static final byte[] V1_TCP4 = concat(V1_TCP4_HEADER, HTTP_PAYLOAD);
+
+    /** v2 IPv6 with six TLVs plus payload. */
+    static final byte[] V2_TCP6_TLVS = concat(V2_TCP6_TLVS_HEADER, HTTP_PAYLOAD);
 
     private Fixtures() {
     }
 
-    private static byte[] v2Header() {
+    private static byte[] v2Tcp4Header() {
+        ByteBuffer header = ByteBuffer.allocate(16 + 12);
+        header.put(V2_SIGNATURE).put((byte) 0x21).put((byte) 0x11).putShort((short) 12);
+        header.put(new byte[] {(byte) 192, (byte) 168, 0, 1}).put(new byte[] {(byte) 192, (byte) 168, 0, 11});
+        header.putShort((short) 56324).putShort((short) 443);
+        return header.array();
+    }
+
+    private static byte[] v2Tcp6TlvsHeader() {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         // Address block: 2001:db8::1 -> 2001:db8::2, ports 56324 -> 443.
         body.writeBytes(ipv6(1));
@@ -61,6 +81,11 @@ final class Fixtures {
         crc.update(bytes, 0, bytes.length);                   // over the whole header, CRC value zeroed
         ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue()); // big-endian
         return bytes;
+    }
+
+    /** @return the header followed by the first bytes of an HTTP request, as one read would bring them */
+    static byte[] withPayload(byte[] header) {
+        return concat(header, HTTP_PAYLOAD);
     }
 
     private static byte[] ipv6(int last) {

@@ -27,17 +27,24 @@ import java.util.OptionalLong;
 public final class ProxyHeader {
     private static final byte[] NO_BYTES = new byte[0];
 
-    private final int version;
-    private final Command command;
-    private final AddressFamily family;
-    private final TransportProtocol transport;
+    private static final Command[] COMMANDS = Command.values();
+    private static final AddressFamily[] FAMILIES = AddressFamily.values();
+    private static final TransportProtocol[] TRANSPORTS = TransportProtocol.values();
+
+    // One header per connection: version, command, family and transport are kept as bytes (ordinals), the
+    // ports as chars, and the two kinds of address block share a field, so the object takes 48 bytes, not 64.
+    private final byte version;
+    private final byte command;
+    private final byte family;
+    private final byte transport;
     private final int length;
-    /** Source then destination IP bytes (4+4 or 16+16), or null when there are no IP addresses. */
-    private final byte[] ips;
-    private final int sourcePort;
-    private final int destinationPort;
-    /** The 216-byte UNIX address block as on the wire (two NUL-padded paths), or null. */
-    private final byte[] unixBlock;
+    /**
+     * Source then destination IP bytes (4+4 or 16+16) for INET and INET6; the 216-byte UNIX address block as
+     * on the wire (two NUL-padded paths) for UNIX; null when there is no address block.
+     */
+    private final byte[] addresses;
+    private final char sourcePort;
+    private final char destinationPort;
     /** The TLV section exactly as on the wire, already validated. */
     private final byte[] tlvBytes;
 
@@ -48,15 +55,14 @@ public final class ProxyHeader {
 
     private ProxyHeader(int version, Command command, AddressFamily family, TransportProtocol transport,
             int length, byte[] ips, int sourcePort, int destinationPort, byte[] unixBlock, byte[] tlvBytes) {
-        this.version = version;
-        this.command = command;
-        this.family = family;
-        this.transport = transport;
+        this.version = (byte) version;
+        this.command = (byte) command.ordinal();
+        this.family = (byte) family.ordinal();
+        this.transport = (byte) transport.ordinal();
         this.length = length;
-        this.ips = ips;
-        this.sourcePort = sourcePort;
-        this.destinationPort = destinationPort;
-        this.unixBlock = unixBlock;
+        this.addresses = unixBlock != null ? unixBlock : ips;
+        this.sourcePort = (char) sourcePort;
+        this.destinationPort = (char) destinationPort;
         this.tlvBytes = tlvBytes == null ? NO_BYTES : tlvBytes;
     }
 
@@ -100,17 +106,17 @@ public final class ProxyHeader {
 
     /** @return {@link Command#PROXY} or {@link Command#LOCAL}; always PROXY for v1 */
     public Command command() {
-        return command;
+        return COMMANDS[command];
     }
 
     /** @return the declared address family */
     public AddressFamily family() {
-        return family;
+        return FAMILIES[family];
     }
 
     /** @return the declared transport */
     public TransportProtocol transport() {
-        return transport;
+        return TRANSPORTS[transport];
     }
 
     /**
@@ -145,17 +151,24 @@ public final class ProxyHeader {
     }
 
     private boolean hasAddresses() {
-        return command == Command.PROXY && (ips != null || unixBlock != null);
+        return command == Command.PROXY.ordinal() && addresses != null;
     }
 
     /** @param which 0 for the source, 1 for the destination */
     private SocketAddress address(int which, int port) {
-        if (ips == null) {
-            return UnixDomainSocketAddress.of(V2Parser.unixPath(unixBlock, which * V2Parser.UNIX_PATH));
+        byte[] a = addresses;
+        if (family == AddressFamily.UNIX.ordinal()) {
+            return UnixDomainSocketAddress.of(V2Parser.unixPath(a, which * V2Parser.UNIX_PATH));
         }
         try {
-            int n = ips.length / 2;
-            byte[] ip = Arrays.copyOfRange(ips, which * n, which * n + n);
+            byte[] ip;
+            if (a.length == 8) {
+                int o = which * 4;
+                ip = new byte[] {a[o], a[o + 1], a[o + 2], a[o + 3]}; // small and local: the JIT may elide it
+            } else {
+                ip = new byte[16];
+                System.arraycopy(a, which * 16, ip, 0, 16);
+            }
             return new InetSocketAddress(InetAddress.getByAddress(ip), port);
         } catch (UnknownHostException impossible) {
             // getByAddress only throws for a length other than 4 or 16, which the decoder never produces.
@@ -266,12 +279,12 @@ public final class ProxyHeader {
 
     /** Source then destination IP bytes, or null; not a copy. */
     byte[] ipBytes() {
-        return ips;
+        return family == AddressFamily.UNIX.ordinal() ? null : addresses;
     }
 
     /** The UNIX address block, or null; not a copy. */
     byte[] unixBlock() {
-        return unixBlock;
+        return family == AddressFamily.UNIX.ordinal() ? addresses : null;
     }
 
     @Override
@@ -281,22 +294,21 @@ public final class ProxyHeader {
         }
         return o instanceof ProxyHeader h && version == h.version && command == h.command && family == h.family
                 && transport == h.transport && sourcePort == h.sourcePort && destinationPort == h.destinationPort
-                && Arrays.equals(ips, h.ips) && Arrays.equals(unixBlock, h.unixBlock)
+                && Arrays.equals(addresses, h.addresses)
                 && Arrays.equals(tlvBytes, h.tlvBytes);
     }
 
     @Override
     public int hashCode() {
-        int h = Objects.hash(version, command, family, transport, sourcePort, destinationPort);
-        h = 31 * h + Arrays.hashCode(ips);
-        h = 31 * h + Arrays.hashCode(unixBlock);
+        int h = Objects.hash(version, command, family, transport, (int) sourcePort, (int) destinationPort);
+        h = 31 * h + Arrays.hashCode(addresses);
         return 31 * h + Arrays.hashCode(tlvBytes);
     }
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("ProxyHeader{v").append(version).append(' ').append(command)
-                .append(' ').append(family).append('/').append(transport);
+        StringBuilder sb = new StringBuilder("ProxyHeader{v").append(version).append(' ').append(command())
+                .append(' ').append(family()).append('/').append(transport());
         if (hasAddresses()) {
             sb.append(" src=").append(sourceAddress()).append(" dst=").append(destinationAddress());
         }
@@ -479,8 +491,9 @@ public final class ProxyHeader {
                 unsized = ofIp(version, command, fam, tp, 0, ips, sourcePort, destinationPort, tlvBytes);
             }
             int length = ProxyHeaderEncoder.encodedLength(unsized);
-            return new ProxyHeader(unsized.version, unsized.command, unsized.family, unsized.transport, length,
-                    unsized.ips, unsized.sourcePort, unsized.destinationPort, unsized.unixBlock, unsized.tlvBytes);
+            return new ProxyHeader(unsized.version, unsized.command(), unsized.family(), unsized.transport(), length,
+                    unsized.ipBytes(), unsized.sourcePort, unsized.destinationPort, unsized.unixBlock(),
+                    unsized.tlvBytes);
         }
 
         private static AddressFamily familyOf(SocketAddress s, SocketAddress d) {

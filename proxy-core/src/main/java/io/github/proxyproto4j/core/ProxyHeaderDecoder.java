@@ -22,19 +22,22 @@ public final class ProxyHeaderDecoder {
     public static final int MAX_HEADER_SIZE_LIMIT = 0xFFFF;
 
     private static final int UNKNOWN_VERSION = 0;
+    /** In {@code version}: a header was decoded. */
+    private static final int DONE = -1;
 
     private final int maxHeaderSize;
     private final int maxTlvSize;
 
+    /** 1 or 2 once the first byte is known, {@link #DONE} once a header was decoded. */
     private int version = UNKNOWN_VERSION;
     private V1Parser v1;
     private V2Parser v2;
     /** Bytes kept between calls when a header arrives in pieces; allocated only then. */
     private byte[] pending;
+    /** A view of {@link #pending} for the v2 parser, made when first needed. */
     private ByteBuffer pendingView;
     private int have;
     private Reason failure;
-    private boolean done;
 
     /** A decoder with the default limits: 1024-byte v2 length, 1024-byte TLV values. */
     public ProxyHeaderDecoder() {
@@ -82,8 +85,16 @@ public final class ProxyHeaderDecoder {
         if (failure != null) {
             throw new ProxyProtocolException(failure, "the header was already refused");
         }
-        if (done) {
+        if (version == DONE) {
             throw new IllegalStateException("a header was already decoded; reset() before reuse");
+        }
+        if (version == UNKNOWN_VERSION && in.hasArray()) {
+            ProxyHeader header = parseComplete(in);
+            if (header != null) {
+                in.position(in.position() + header.length());
+                version = DONE;
+                return header;
+            }
         }
         try {
             // v1 is parsed from a byte array: in place when the buffer has one, else from a copy.
@@ -93,6 +104,23 @@ public final class ProxyHeaderDecoder {
             failure = e.reason();
             throw e;
         }
+    }
+
+    /**
+     * The common case of all: a whole, valid TCP header in one read, parsed without any state. Anything else
+     * (and any error) gives null and goes the incremental way, which decides and gives the precise reason.
+     */
+    private ProxyHeader parseComplete(ByteBuffer in) {
+        byte[] b = in.array();
+        int from = in.arrayOffset() + in.position();
+        int to = in.arrayOffset() + in.limit();
+        if (from == to) {
+            return null;
+        }
+        if (b[from] == V2Parser.SIGNATURE[0]) {
+            return V2Parser.parseComplete(b, from, to, maxHeaderSize, maxTlvSize);
+        }
+        return b[from] == V1Parser.PREFIX[0] ? V1Parser.parseComplete(b, from, to) : null;
     }
 
     /** The common case: nothing kept from before, so parse straight from the caller's buffer. */
@@ -106,7 +134,7 @@ public final class ProxyHeaderDecoder {
         if (length >= 0) {
             ProxyHeader header = build(in, base, length);
             in.position(base + length);
-            done = true;
+            version = DONE;
             return header;
         }
         ensurePending(available);
@@ -118,16 +146,27 @@ public final class ProxyHeaderDecoder {
     /** A header in pieces: take only the bytes the header can still use, then give back any surplus. */
     private ProxyHeader decodePending(ByteBuffer in) throws ProxyProtocolException {
         while (in.hasRemaining()) {
-            int take = Math.min(in.remaining(), wanted());
+            int take = Math.min(in.remaining(), wanted(in));
             ensurePending(have + take);
             in.get(pending, have, take);
             int from = have;
             have += take;
-            int length = advance(pendingView, 0, from, have);
+            // The rest has come: checking the whole header again the fast way is quicker than going on
+            // byte by byte. The bytes so far were already checked as they came.
+            ProxyHeader whole = version == 1 && pending[have - 1] == '\n' ? V1Parser.parseComplete(pending, 0, have)
+                    : version == 2 && have >= V2Parser.FIXED_LENGTH && have == v2Total(pending, 0)
+                            ? V2Parser.parseComplete(pending, 0, have, maxHeaderSize, maxTlvSize) : null;
+            if (whole != null) {
+                in.position(in.position() - (have - whole.length()));
+                version = DONE;
+                have = 0;
+                return whole;
+            }
+            int length = advancePending(from, have);
             if (length >= 0) {
                 in.position(in.position() - (have - length)); // v1: bytes after CRLF go back
-                ProxyHeader header = build(pendingView, 0, length);
-                done = true;
+                ProxyHeader header = version == 1 ? v1.header(length) : v2.header(pendingView(), 0);
+                version = DONE;
                 have = 0;
                 return header;
             }
@@ -135,16 +174,60 @@ public final class ProxyHeaderDecoder {
         return null;
     }
 
-    /** @return how many more bytes the header can use before the next decision point */
-    private int wanted() {
+    /** @return how many more bytes of {@code in} the header can use before the next decision point */
+    private int wanted(ByteBuffer in) {
         if (version == UNKNOWN_VERSION) {
             return 1;
         }
         if (version == 1) {
-            return V1Parser.MAX_LENGTH - have;
+            // Up to the next LF, which usually ends the line, so that pending need not hold what follows.
+            int window = Math.min(in.remaining(), V1Parser.MAX_LENGTH - have);
+            int p = in.position();
+            if (in.hasArray()) {
+                byte[] a = in.array();
+                int at = in.arrayOffset() + p;
+                for (int i = 0; i < window; i++) {
+                    if (a[at + i] == '\n') {
+                        return i + 1;
+                    }
+                }
+                return window;
+            }
+            for (int i = 0; i < window; i++) {
+                if (in.get(p + i) == '\n') {
+                    return i + 1;
+                }
+            }
+            return window;
         }
         int total = v2.total();
-        return (total < 0 ? V2Parser.FIXED_LENGTH : total) - have;
+        if (total < 0 && have + in.remaining() >= V2Parser.FIXED_LENGTH) {
+            // The length field is there: take the whole header at once, unless the field is over the limit
+            // (then the fixed part alone, which the parser refuses at its last byte).
+            total = v2Total(have >= V2Parser.FIXED_LENGTH ? pending : null, in.position() - have, in);
+            if (total - V2Parser.FIXED_LENGTH > maxHeaderSize) {
+                total = V2Parser.FIXED_LENGTH;
+            }
+        }
+        return Math.min(in.remaining(), (total < 0 ? V2Parser.FIXED_LENGTH : total) - have);
+    }
+
+    /** @return 16 + the v2 length field of the header in {@code b} at {@code base} */
+    private static int v2Total(byte[] b, int base) {
+        return V2Parser.FIXED_LENGTH + ((b[base + 14] & 0xFF) << 8 | (b[base + 15] & 0xFF));
+    }
+
+    /**
+     * @return 16 + the v2 length field, read from {@code pending} when it holds it, else from {@code in} where
+     *         header byte {@code i} is at {@code in.get(inBase + i)}
+     */
+    private int v2Total(byte[] held, int inBase, ByteBuffer in) {
+        if (held != null) {
+            return v2Total(held, 0);
+        }
+        int hi = have > 14 ? pending[14] : in.get(inBase + 14);
+        int lo = in.get(inBase + 15);
+        return V2Parser.FIXED_LENGTH + ((hi & 0xFF) << 8 | (lo & 0xFF));
     }
 
     /**
@@ -173,24 +256,61 @@ public final class ProxyHeaderDecoder {
         return version == 1 ? v1.feed(b.array(), b.arrayOffset() + base, from, to) : v2.feed(b, base, from, to);
     }
 
+    /** {@link #advance} over {@link #pending}, without a buffer view for v1. */
+    private int advancePending(int from, int to) throws ProxyProtocolException {
+        if (version == 1 || (version == UNKNOWN_VERSION && pending[0] == V1Parser.PREFIX[0])) {
+            if (version == UNKNOWN_VERSION) {
+                version = 1;
+                if (v1 == null) {
+                    v1 = new V1Parser();
+                }
+            }
+            return v1.feed(pending, 0, from, to);
+        }
+        return advance(pendingView(), 0, from, to);
+    }
+
     private ProxyHeader build(ByteBuffer b, int base, int length) throws ProxyProtocolException {
         return version == 1 ? v1.header(length) : v2.header(b, base);
     }
 
+    /**
+     * Makes room for {@code size} bytes: for v1 the longest line of its protocol, for v2 exactly the whole
+     * header once the length is known, else room for the fixed part and an IP address block; so a header in
+     * two reads usually costs one array.
+     */
     private void ensurePending(int size) {
         if (pending == null || pending.length < size) {
-            byte[] bigger = new byte[Math.max(size, version == 1 ? V1Parser.MAX_LENGTH : V2Parser.FIXED_LENGTH)];
+            int room;
+            if (version == 1) {
+                room = v1.longestLine();
+            } else if (version == 2 && v2.total() >= 0) {
+                room = v2.total();
+            } else {
+                room = V2Parser.FIXED_LENGTH + V2Parser.INET6_BLOCK; // any TCP header without TLVs
+            }
+            byte[] bigger = new byte[Math.max(size, room)];
             if (pending != null) {
                 System.arraycopy(pending, 0, bigger, 0, have);
             }
             pending = bigger;
-            pendingView = ByteBuffer.wrap(bigger);
+            pendingView = null;
         }
+    }
+
+    /** The v1 parser reads {@link #pending} itself; only the v2 parser wants a buffer. */
+    private ByteBuffer pendingView() {
+        ByteBuffer view = pendingView;
+        if (view == null) {
+            view = ByteBuffer.wrap(pending);
+            pendingView = view;
+        }
+        return view;
     }
 
     /** @return whether a header was decoded */
     public boolean isDone() {
-        return done;
+        return version == DONE;
     }
 
     /** @return how many bytes of an incomplete header are held, waiting for the rest */
@@ -215,7 +335,6 @@ public final class ProxyHeaderDecoder {
         }
         have = 0;
         failure = null;
-        done = false;
     }
 
     /**

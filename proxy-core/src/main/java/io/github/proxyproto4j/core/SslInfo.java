@@ -55,7 +55,7 @@ public final class SslInfo {
      * @return the facts, or {@code null} if the value is malformed
      */
     static SslInfo parse(byte[] value) {
-        if (!isWellFormed(ByteBuffer.wrap(value), 0, value.length)) {
+        if (!isWellFormed(value, 0, value.length)) {
             return null;
         }
         int client = value[0] & 0xFF;
@@ -86,6 +86,24 @@ public final class SslInfo {
             }
             int len = ((b.get(off + 1) & 0xFF) << 8) | (b.get(off + 2) & 0xFF);
             off += 3 + len;
+            if (off > to) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The same check as {@link #isWellFormed(ByteBuffer, int, int)} on a byte array, for the decoder's fast path. */
+    static boolean isWellFormed(byte[] b, int from, int to) {
+        if (to - from < FIXED_LENGTH) {
+            return false;
+        }
+        int off = from + FIXED_LENGTH;
+        while (off < to) {
+            if (to - off < 3) {
+                return false;
+            }
+            off += 3 + (((b[off + 1] & 0xFF) << 8) | (b[off + 2] & 0xFF));
             if (off > to) {
                 return false;
             }

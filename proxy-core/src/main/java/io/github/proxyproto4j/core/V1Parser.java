@@ -69,6 +69,14 @@ final class V1Parser {
      */
     int feed(byte[] b, int base, int from, int to) throws ProxyProtocolException {
         int limit = Math.min(to, MAX_LENGTH);
+        if (from == 0 && limit >= 11 && Bytes.startsWithProxyTc(b, base) && b[base + 8] == 'P'
+                && (b[base + 9] == '4' || b[base + 9] == '6') && b[base + 10] == ' ') {
+            // "PROXY TCP4 " or "PROXY TCP6 ": straight to the state the loop below would reach after them.
+            ipv6 = b[base + 9] == '6';
+            state = SOURCE;
+            fieldStart = 11;
+            from = 11;
+        }
         for (int i = from; i < limit; i++) {
             if (state == SOURCE || state == DESTINATION) {
                 // Most of a line is addresses: skip plain address characters without the per-byte dispatch.
@@ -92,9 +100,94 @@ final class V1Parser {
         return -1;
     }
 
+    /**
+     * The fast path for the common case: a complete, valid {@code TCP4} or {@code TCP6} line in one byte array.
+     * It accepts exactly what {@link #feed} accepts on those lines (the same literal and port rules, the same
+     * length limits), but reports nothing: anything else (an incomplete, UNKNOWN or invalid line) gives
+     * {@code null}, and the caller then runs the byte-by-byte parser, which gives the precise reason.
+     *
+     * @param b the bytes; line byte {@code i} is {@code b[from + i]}
+     * @param from where the line starts
+     * @param to the end of the available bytes
+     * @return the header, or null
+     */
+    static ProxyHeader parseComplete(byte[] b, int from, int to) {
+        int limit = Math.min(to, from + MAX_LENGTH);
+        if (limit - from < 11 || !Bytes.startsWithProxyTc(b, from) || b[from + 8] != 'P' || b[from + 10] != ' ') {
+            return null;
+        }
+        boolean ipv6;
+        if (b[from + 9] == '4') {
+            ipv6 = false;
+        } else if (b[from + 9] == '6') {
+            ipv6 = true;
+        } else {
+            return null;
+        }
+        int maxText = ipv6 ? MAX_IPV6_TEXT : MAX_IPV4_TEXT;
+        int sourceStart = from + 11;
+        int sourceEnd = indexOfSpace(b, sourceStart, Math.min(limit, sourceStart + maxText + 1));
+        if (sourceEnd < 0) {
+            return null;
+        }
+        int destinationStart = sourceEnd + 1;
+        int destinationEnd = indexOfSpace(b, destinationStart, Math.min(limit, destinationStart + maxText + 1));
+        if (destinationEnd < 0) {
+            return null;
+        }
+        byte[] ips = new byte[ipv6 ? 32 : 8];
+        boolean valid = ipv6
+                ? IpLiterals.ipv6(b, sourceStart, sourceEnd, ips, 0)
+                        && IpLiterals.ipv6(b, destinationStart, destinationEnd, ips, 16)
+                : IpLiterals.ipv4(b, sourceStart, sourceEnd, ips, 0)
+                        && IpLiterals.ipv4(b, destinationStart, destinationEnd, ips, 4);
+        if (!valid) {
+            return null;
+        }
+        int i = destinationEnd + 1;
+        int sourcePort = 0;
+        int digits = 0;
+        for (; i < limit && b[i] >= '0' && b[i] <= '9'; i++, digits++) {
+            sourcePort = sourcePort * 10 + (b[i] - '0');
+        }
+        if (digits == 0 || digits > 5 || sourcePort > 0xFFFF || (digits > 1 && b[i - digits] == '0')
+                || i >= limit || b[i] != ' ') {
+            return null;
+        }
+        int destinationPort = 0;
+        digits = 0;
+        for (i++; i < limit && b[i] >= '0' && b[i] <= '9'; i++, digits++) {
+            destinationPort = destinationPort * 10 + (b[i] - '0');
+        }
+        if (digits == 0 || digits > 5 || destinationPort > 0xFFFF || (digits > 1 && b[i - digits] == '0')
+                || i + 1 >= limit || b[i] != '\r' || b[i + 1] != '\n') {
+            return null;
+        }
+        return ProxyHeader.ofIp(1, Command.PROXY, ipv6 ? AddressFamily.INET6 : AddressFamily.INET,
+                TransportProtocol.STREAM, i + 2 - from, ips, sourcePort, destinationPort, null);
+    }
+
+    /** @return the index of the first space in {@code b[from, to)}, or -1 */
+    private static int indexOfSpace(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == ' ') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static boolean isAddressChar(byte c, boolean ipv6) {
         return (c >= '0' && c <= '9') || c == '.' || (ipv6 && (c == ':' || (c >= 'a' && c <= 'f')
                 || (c >= 'A' && c <= 'F')));
+    }
+
+    /** The longest valid TCP4 line, CRLF included: {@code PROXY TCP4 255.255.255.255 255.255.255.255 65535 65535}. */
+    static final int MAX_TCP4_LENGTH = 56;
+
+    /** @return the longest the line can be, as far as its bytes so far tell: shorter once it is known to be TCP4 */
+    int longestLine() {
+        return state >= SOURCE && !ipv6 && !unknown ? MAX_TCP4_LENGTH : MAX_LENGTH;
     }
 
     /** @return the decoded line; only valid after {@link #feed} returned its length */

@@ -217,6 +217,110 @@ final class V2Parser {
         return ProxyHeader.ofIp(2, command, family, transport, total, ips, sourcePort, destinationPort, tlvs);
     }
 
+    /**
+     * The fast path for the common case: a complete PROXY header over IPv4 or IPv6 in one byte array. It makes
+     * every check {@link #feed} and {@link #header} make, but reports nothing: anything it does not accept at
+     * once (an incomplete, LOCAL, UNSPEC, UNIX or invalid header) gives {@code null}, and the caller then runs
+     * the incremental parser, which gives the precise reason. So it can only be faster, never more lenient.
+     *
+     * @param b the bytes; header byte {@code i} is {@code b[from + i]}
+     * @param from where the header starts
+     * @param to the end of the available bytes
+     * @return the header, or null
+     */
+    static ProxyHeader parseComplete(byte[] b, int from, int to, int maxLength, int maxTlv) {
+        if (to - from < FIXED_LENGTH || !Bytes.startsWithV2Signature(b, from) || b[from + 12] != 0x21) {
+            return null;
+        }
+        int familyByte = b[from + 13];
+        int ipLength;
+        AddressFamily family;
+        if ((familyByte & 0xF0) == 0x10) {
+            ipLength = 4;
+            family = AddressFamily.INET;
+        } else if ((familyByte & 0xF0) == 0x20) {
+            ipLength = 16;
+            family = AddressFamily.INET6;
+        } else {
+            return null;
+        }
+        TransportProtocol transport;
+        if ((familyByte & 0x0F) == 1) {
+            transport = TransportProtocol.STREAM;
+        } else if ((familyByte & 0x0F) == 2) {
+            transport = TransportProtocol.DGRAM;
+        } else {
+            return null;
+        }
+        int length = (b[from + 14] & 0xFF) << 8 | (b[from + 15] & 0xFF);
+        int total = FIXED_LENGTH + length;
+        int tlvStart = FIXED_LENGTH + 2 * ipLength + 4;
+        if (length > maxLength || total < tlvStart || to - from < total) {
+            return null;
+        }
+        int crcAt = -1;
+        int cursor = tlvStart;
+        while (cursor < total) {
+            if (total - cursor < TlvSection.HEAD) {
+                return null;
+            }
+            int type = b[from + cursor] & 0xFF;
+            int len = (b[from + cursor + 1] & 0xFF) << 8 | (b[from + cursor + 2] & 0xFF);
+            int valueAt = cursor + TlvSection.HEAD;
+            if (valueAt + len > total || len > maxTlv) {
+                return null;
+            }
+            switch (type) {
+                case TlvType.CRC32C:
+                    if (len != 4 || crcAt >= 0) {
+                        return null; // a second CRC32C TLV is rare enough for the slow path
+                    }
+                    crcAt = valueAt;
+                    break;
+                case TlvType.UNIQUE_ID:
+                    if (len > UNIQUE_ID_MAX) {
+                        return null;
+                    }
+                    break;
+                case TlvType.AUTHORITY:
+                    if (len > AUTHORITY_MAX) {
+                        return null;
+                    }
+                    break;
+                case TlvType.SSL:
+                    if (!SslInfo.isWellFormed(b, from + valueAt, from + valueAt + len)) {
+                        return null;
+                    }
+                    break;
+                default:
+                    break;
+            }
+            cursor = valueAt + len;
+        }
+        if (crcAt >= 0 && !crcMatches(b, from, total, crcAt)) {
+            return null;
+        }
+        int a = from + FIXED_LENGTH;
+        byte[] ips = java.util.Arrays.copyOfRange(b, a, a + 2 * ipLength);
+        int ports = a + 2 * ipLength;
+        int sourcePort = (b[ports] & 0xFF) << 8 | (b[ports + 1] & 0xFF);
+        int destinationPort = (b[ports + 2] & 0xFF) << 8 | (b[ports + 3] & 0xFF);
+        byte[] tlvs = tlvStart < total ? java.util.Arrays.copyOfRange(b, from + tlvStart, from + total) : null;
+        return ProxyHeader.ofIp(2, Command.PROXY, family, transport, total, ips, sourcePort, destinationPort, tlvs);
+    }
+
+    /** Whether the CRC32C value at header offset {@code crcAt} matches the header, its own 4 bytes taken as zero. */
+    private static boolean crcMatches(byte[] b, int from, int total, int crcAt) {
+        int at = from + crcAt;
+        long expected = ((b[at] & 0xFFL) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8)
+                | (b[at + 3] & 0xFF);
+        CRC32C crc = new CRC32C();
+        crc.update(b, from, crcAt);
+        crc.update(Bytes.FOUR_ZEROS, 0, 4);
+        crc.update(b, at + 4, total - crcAt - 4);
+        return crc.getValue() == expected;
+    }
+
     /** CRC32C over the whole header with the checksum's own four bytes taken as zero. */
     private static void checkCrc(ByteBuffer b, int base, int total, int crcAt, byte[] tlvs, int crcInTlvs,
             int tlvOffset) throws ProxyProtocolException {
