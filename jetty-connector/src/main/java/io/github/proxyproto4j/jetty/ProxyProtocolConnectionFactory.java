@@ -40,6 +40,8 @@ public class ProxyProtocolConnectionFactory extends AbstractConnectionFactory {
     private final ProxyProtocolCounters counters = new ProxyProtocolCounters();
     private final List<ProxyProtocolListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<HttpConfiguration, Boolean> customized = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Connectors already looked at: the lookup reflects over each factory, too costly for every connection. */
+    private final java.util.Set<Connector> customizedConnectors = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile ProxyProtocolConfig config;
     private volatile ProxyProtocolPolicy policy;
 
@@ -74,6 +76,12 @@ public class ProxyProtocolConnectionFactory extends AbstractConnectionFactory {
         config = built;
         policy = new ProxyProtocolPolicy(built, new Listeners());
         super.doStart();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        customizedConnectors.clear(); // a restarted connector may have other factories
+        super.doStop();
     }
 
     /** @return the configuration in force (after start, what the setters made) */
@@ -114,6 +122,9 @@ public class ProxyProtocolConnectionFactory extends AbstractConnectionFactory {
 
     /** Request attributes and https need a customizer; adding it here spares users a second step. */
     private void addCustomizerOnce(Connector connector) {
+        if (customizedConnectors.contains(connector)) {
+            return;
+        }
         for (ConnectionFactory f : connector.getConnectionFactories()) {
             HttpConfiguration http = httpConfiguration(f);
             if (http != null) {
@@ -125,6 +136,8 @@ public class ProxyProtocolConnectionFactory extends AbstractConnectionFactory {
                 });
             }
         }
+        // Marked only once done, so a concurrent first connection never skips ahead of the customizer.
+        customizedConnectors.add(connector);
     }
 
     /**
