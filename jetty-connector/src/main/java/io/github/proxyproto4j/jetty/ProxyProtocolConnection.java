@@ -2,11 +2,14 @@ package io.github.proxyproto4j.jetty;
 
 import io.github.proxyproto4j.core.ConnectionHandshake;
 import io.github.proxyproto4j.core.Outcome;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.io.AbstractConnection;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.util.BufferUtil;
@@ -19,26 +22,46 @@ import org.eclipse.jetty.util.thread.Scheduler;
  */
 final class ProxyProtocolConnection extends AbstractConnection implements Connection.UpgradeFrom,
         Connection.UpgradeTo {
+    /** Enough for mixed-mode detection (a 12-byte v2 signature) in any single read. */
+    static final int MIN_READ_SIZE = 16;
+
     private final Connector connector;
+    private final ByteBufferPool pool;
     private final ConnectionFactory next;
     private final ConnectionHandshake handshake;
+    private final int readSize;
     /**
-     * Bytes read but not yet judged (mixed-mode detection) or following the header; flush mode. Empty and without
-     * storage while waiting for bytes: a connection that trickles its header must not hold a read buffer.
+     * Guards the handshake and the buffer: the header timeout fires on a scheduler thread, and an idle timeout or a
+     * stop may close the connection on any thread, never while a read is using the buffer.
      */
-    private ByteBuffer buffer = BufferUtil.EMPTY_BUFFER;
-    private final int bufferSize;
-    /** Guards the handshake: the header timeout fires on a scheduler thread. */
     private final Object lock = new Object();
+    /**
+     * The pooled buffer behind {@link #window}; null while waiting for bytes, so that a connection trickling its
+     * header holds none, and released on every way out (handoff, close, timeout, refusal).
+     */
+    private RetainableByteBuffer pooled;
+    /**
+     * Bytes read but not yet judged (mixed-mode detection) or following the header, flush mode; at most
+     * {@link #readSize} bytes even if the pool gave more, because they are handed to the next connection.
+     */
+    private ByteBuffer window;
+    private boolean closed;
     private Scheduler.Task deadline;
 
+    /** What one step of reading decided. */
+    private enum Step { AGAIN, WAIT, DECIDED, GONE }
+
+    /**
+     * @param readSize the most one read takes, at most what the next connection can take over
+     */
     ProxyProtocolConnection(EndPoint endPoint, Connector connector, ConnectionFactory next,
-            ConnectionHandshake handshake, int bufferSize) {
+            ConnectionHandshake handshake, int readSize) {
         super(endPoint, connector.getExecutor());
         this.connector = connector;
+        this.pool = connector.getByteBufferPool();
         this.next = next;
         this.handshake = handshake;
-        this.bufferSize = Math.max(bufferSize, 512);
+        this.readSize = Math.max(readSize, MIN_READ_SIZE);
     }
 
     ConnectionHandshake handshake() {
@@ -48,6 +71,7 @@ final class ProxyProtocolConnection extends AbstractConnection implements Connec
     @Override
     public void onOpen() {
         super.onOpen();
+        boolean prefilled;
         synchronized (lock) {
             if (handshake.isDone()) { // refused at accept: untrusted peer, or too many pending
                 closeWithoutResponse();
@@ -57,8 +81,9 @@ final class ProxyProtocolConnection extends AbstractConnection implements Connec
                 long delay = Math.max(0, handshake.deadlineNanos() - System.nanoTime());
                 deadline = connector.getScheduler().schedule(this::onDeadline, delay, TimeUnit.NANOSECONDS);
             }
+            prefilled = window != null && window.hasRemaining();
         }
-        if (buffer.hasRemaining()) {
+        if (prefilled) {
             onFillable(); // bytes handed over by a previous connection
         } else {
             fillInterested();
@@ -68,8 +93,10 @@ final class ProxyProtocolConnection extends AbstractConnection implements Connec
     @Override
     public void onUpgradeTo(ByteBuffer prefilled) {
         if (BufferUtil.hasContent(prefilled)) {
-            buffer = BufferUtil.allocate(Math.max(bufferSize, prefilled.remaining()));
-            BufferUtil.append(buffer, prefilled);
+            synchronized (lock) {
+                acquire(Math.max(readSize, prefilled.remaining()));
+                BufferUtil.append(window, prefilled);
+            }
         }
     }
 
@@ -77,54 +104,78 @@ final class ProxyProtocolConnection extends AbstractConnection implements Connec
     public void onFillable() {
         try {
             while (true) {
-                boolean judged = buffer.hasRemaining() && judge();
-                if (judged) {
-                    return;
+                Step step;
+                synchronized (lock) {
+                    step = readAndJudge();
                 }
-                if (buffer.capacity() == 0) {
-                    buffer = BufferUtil.allocate(bufferSize);
-                }
-                int filled = getEndPoint().fill(buffer);
-                if (filled < 0) {
-                    synchronized (lock) {
-                        handshake.onEndOfStream();
-                    }
-                    finish();
-                    return;
-                }
-                if (filled == 0) {
-                    if (!buffer.hasRemaining()) {
-                        buffer = BufferUtil.EMPTY_BUFFER; // wait without it
-                    }
-                    fillInterested();
-                    return;
+                switch (step) {
+                    case AGAIN:
+                        continue;
+                    case WAIT:
+                        fillInterested();
+                        return;
+                    case DECIDED:
+                        finish();
+                        return;
+                    default:
+                        return;
                 }
             }
         } catch (Throwable x) {
             synchronized (lock) {
-                handshake.onEndOfStream(); // a read error before the header: no header
+                if (!handshake.isDone()) {
+                    handshake.onEndOfStream(); // a read error before the header: no header
+                }
             }
             closeWithoutResponse();
         }
     }
 
-    /** @return whether the handshake is decided (and the connection upgraded or closed) */
-    private boolean judge() {
-        boolean done;
-        synchronized (lock) {
-            if (handshake.isDone()) {
-                return true; // the deadline won the race
+    /** One judgement of the bytes held, then one read; under the lock. */
+    private Step readAndJudge() throws IOException {
+        if (closed || handshake.isDone()) {
+            return Step.GONE; // closed, or the deadline won the race
+        }
+        if (window != null && window.hasRemaining()) {
+            if (handshake.onBytes(window)) {
+                return Step.DECIDED;
             }
-            done = handshake.onBytes(buffer);
+            if (handshake.readsHeader()) {
+                BufferUtil.clear(window); // the decoder keeps what it needs; the buffer is free again
+            }
         }
-        if (done) {
-            finish();
-            return true;
+        if (window == null) {
+            acquire(readSize);
         }
-        if (handshake.readsHeader()) {
-            BufferUtil.clear(buffer); // the decoder keeps what it needs; the buffer is free again
+        int filled = getEndPoint().fill(window);
+        if (filled < 0) {
+            handshake.onEndOfStream();
+            return Step.DECIDED;
         }
-        return false;
+        if (filled == 0) {
+            if (!window.hasRemaining()) {
+                release(); // wait without it
+            }
+            return Step.WAIT;
+        }
+        return Step.AGAIN;
+    }
+
+    /** Takes a pooled buffer and a window of exactly {@code size} bytes on it, empty, flush mode. */
+    private void acquire(int size) {
+        if (pooled == null) {
+            pooled = pool.acquire(size, false);
+            window = pooled.getByteBuffer().clear().slice(0, size);
+            BufferUtil.clear(window);
+        }
+    }
+
+    private void release() {
+        if (pooled != null) {
+            pooled.release();
+            pooled = null;
+            window = null;
+        }
     }
 
     private void finish() {
@@ -154,24 +205,31 @@ final class ProxyProtocolConnection extends AbstractConnection implements Connec
 
     /** Closing without writing: the client sees EOF, never a status line. */
     private void closeWithoutResponse() {
-        BufferUtil.clear(buffer);
+        synchronized (lock) {
+            release();
+        }
         getEndPoint().close();
     }
 
+    /** A copy of the bytes after the header: the pooled buffer goes back now, before the next connection opens. */
     @Override
     public ByteBuffer onUpgradeFrom() {
-        if (!buffer.hasRemaining()) {
-            return null;
+        synchronized (lock) {
+            ByteBuffer rest = null;
+            if (window != null && window.hasRemaining()) {
+                rest = BufferUtil.allocate(window.remaining());
+                BufferUtil.append(rest, window);
+            }
+            release();
+            return rest;
         }
-        ByteBuffer rest = BufferUtil.allocateDirect(buffer.remaining());
-        BufferUtil.append(rest, buffer);
-        BufferUtil.clear(buffer);
-        return rest;
     }
 
     @Override
     public void onClose(Throwable cause) {
         synchronized (lock) {
+            closed = true;
+            release();
             if (!handshake.isDone()) {
                 handshake.onEndOfStream(); // closed by idle timeout or shutdown before a header: frees the slot
             }

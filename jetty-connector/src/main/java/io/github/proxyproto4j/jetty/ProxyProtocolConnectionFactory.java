@@ -117,7 +117,20 @@ public class ProxyProtocolConnectionFactory extends AbstractConnectionFactory {
         addCustomizerOnce(connector);
         ConnectionHandshake handshake = p.open(endPoint.getRemoteSocketAddress());
         return configure(new ProxyProtocolConnection(endPoint, connector, nextFactory, handshake,
-                getInputBufferSize()), connector, endPoint);
+                readSize(nextFactory)), connector, endPoint);
+    }
+
+    /**
+     * The most one read may take: what is read past the header is handed to the next connection, which copies it
+     * into a buffer of its factory's input size and silently drops what does not fit (Jetty's
+     * {@code HttpConnection.onUpgradeTo}), so a read larger than that buffer could lose request bytes and stall the
+     * connection until its idle timeout.
+     */
+    private int readSize(ConnectionFactory nextFactory) {
+        int own = Math.max(getInputBufferSize(), 512);
+        int nextCapacity = nextFactory instanceof AbstractConnectionFactory a && a.getInputBufferSize() > 0
+                ? a.getInputBufferSize() : own;
+        return Math.max(ProxyProtocolConnection.MIN_READ_SIZE, Math.min(own, nextCapacity));
     }
 
     /** Request attributes and https need a customizer; adding it here spares users a second step. */
