@@ -48,8 +48,12 @@ def jmh_rows(jmh):
         method = b['benchmark'].rsplit('.', 1)[-1]
         side, _, fixture = method.partition('_')
         params = b.get('params') or {}
-        if params:
-            fixture += ' ' + ','.join(f'{k}={v}' for k, v in sorted(params.items()))
+        if set(params) == {'input', 'reads'}:
+            reads = params['reads']
+            fixture = (fixture + ' ' if fixture else '') + \
+                f"{params['input'].replace('_', ' ')}, {reads} read{'' if reads == '1' else 's'}"
+        elif params:
+            fixture = (fixture + ' ' if fixture else '') + ','.join(f'{k}={v}' for k, v in sorted(params.items()))
         pm = b['primaryMetric']
         alloc = None
         for name, metric in (b.get('secondaryMetrics') or {}).items():
@@ -74,8 +78,9 @@ def jmh_table(jmh):
     unit = rows[0][4]
     out = ['| fixture | ' + ' | '.join(f'{s} ({unit})' for s in sides)
            + (' | ' + ' / '.join(sides[:2]) if len(sides) >= 2 else '')
-           + ''.join(f' | {s} B/op' for s in sides) + ' |']
-    out.append('|' + '---|' * (1 + len(sides) + (1 if len(sides) >= 2 else 0) + len(sides)))
+           + ''.join(f' | {s} B/op' for s in sides)
+           + (' | B/op ' + ' / '.join(sides[:2]) if len(sides) >= 2 else '') + ' |']
+    out.append('|' + '---|' * (1 + len(sides) + 2 * (1 if len(sides) >= 2 else 0) + len(sides)))
     for f in fixtures:
         cells = [f]
         for s in sides:
@@ -88,6 +93,9 @@ def jmh_table(jmh):
         for s in sides:
             r = by.get((s, f))
             cells.append('' if r is None or r[5] is None else f'{r[5]:.0f}')
+        if len(sides) >= 2:
+            a, b = by.get((sides[0], f)), by.get((sides[1], f))
+            cells.append(f'{a[5] / b[5]:.2f}' if a and b and a[5] is not None and b[5] else '')
         out.append('| ' + ' | '.join(cells) + ' |')
     return '\n'.join(out) + '\n'
 
