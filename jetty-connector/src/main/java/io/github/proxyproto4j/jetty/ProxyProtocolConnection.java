@@ -19,8 +19,12 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * Reads a connection's first bytes until the core {@link ConnectionHandshake} decides, then upgrades to the
  * next protocol with the decided addresses, or closes without a byte of response. Glue only: every byte
  * is judged by {@code proxyproto4j-core}.
+ *
+ * <p>Non-blocking: reading and judging the header never blocks, so it runs on the selector thread, as a plain
+ * connection's first read does; the next connection then dispatches once, as a plain one would, instead of a
+ * second hand-off to the executor on every new connection.
  */
-final class ProxyProtocolConnection extends AbstractConnection implements Connection.UpgradeFrom,
+final class ProxyProtocolConnection extends AbstractConnection.NonBlocking implements Connection.UpgradeFrom,
         Connection.UpgradeTo {
     /** Enough for mixed-mode detection (a 12-byte v2 signature) in any single read. */
     static final int MIN_READ_SIZE = 16;

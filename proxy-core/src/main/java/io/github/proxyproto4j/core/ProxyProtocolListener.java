@@ -3,7 +3,8 @@ package io.github.proxyproto4j.core;
 /**
  * Hears how each connection's handshake ended. Adapters call it; the Spring Boot starter binds it to
  * Micrometer. Tag metrics by outcome and reason only, never by address (reactor-netty #2945).
- * Implementations must be thread-safe and quick: they run on I/O threads.
+ * Implementations must be thread-safe, quick and must not block: they run on I/O threads (Jetty's selectors,
+ * Tomcat's acceptor and pollers).
  */
 public interface ProxyProtocolListener {
     /** A listener that does nothing. */
