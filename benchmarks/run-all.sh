@@ -25,7 +25,7 @@ JETTY_HANDLER=${JETTY_HANDLER:-blocking}          # blocking (servlet-like) or n
 SERVER_JVM_ARGS=${SERVER_JVM_ARGS:--Xms512m -Xmx512m}
 CLIENT_JVM_ARGS=${CLIENT_JVM_ARGS:--Xms512m -Xmx512m}
 # JMH: the benchmark's own defaults (3 x 1 s warm-up, 5 x 1 s measurement, 1 fork) unless given here.
-JMH_ARGS=${JMH_ARGS:-}
+JMH_ARGS=${JMH_ARGS:--wi 3 -i 5 -w 1 -r 1 -f 2}   # 2 forks × 5 × 1 s per benchmark, about 5 minutes
 
 RESULTS=benchmarks/results
 JAR=benchmarks/target/benchmarks.jar
