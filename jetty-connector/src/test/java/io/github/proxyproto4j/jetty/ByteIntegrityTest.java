@@ -1,5 +1,6 @@
 package io.github.proxyproto4j.jetty;
 
+import io.github.proxyproto4j.testsupport.Digest;
 import static io.github.proxyproto4j.jetty.RawClient.BALANCER_IP;
 import static io.github.proxyproto4j.jetty.RawClient.CLIENT_IP;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,6 @@
 package io.github.proxyproto4j.jetty;
 
+import io.github.proxyproto4j.testsupport.Digest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;

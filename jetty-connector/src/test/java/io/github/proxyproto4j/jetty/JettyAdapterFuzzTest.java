@@ -1,5 +1,6 @@
 package io.github.proxyproto4j.jetty;
 
+import io.github.proxyproto4j.testsupport.SocketFuzzHarness;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.github.proxyproto4j.core.ProxyProtocolConfig;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.github.proxyproto4j.tomcat;
 
+import io.github.proxyproto4j.testsupport.Digest;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -1,5 +1,6 @@
 package io.github.proxyproto4j.tomcat;
 
+import io.github.proxyproto4j.testsupport.Digest;
 import static io.github.proxyproto4j.tomcat.RawClient.BALANCER_IP;
 import static io.github.proxyproto4j.tomcat.RawClient.CLIENT_IP;
 import static io.github.proxyproto4j.tomcat.Wire.ascii;

@@ -1,4 +1,4 @@
-package io.github.proxyproto4j.tomcat;
+package io.github.proxyproto4j.testsupport;
 
 import com.code_intelligence.jazzer.api.BugDetectors;
 import com.code_intelligence.jazzer.api.SilentCloseable;
@@ -49,7 +49,7 @@ import java.util.regex.Pattern;
  * <li>The decoder refuses the stream with a {@link Reason}: zero response bytes, a close, and exactly that reason
  * counted once. A stream the decoder finds incomplete is half-closed by the client: then {@code NO_HEADER}.</li>
  * <li>The decoder returns a header and the rest of the stream is exactly the payload: every request answered 200
- * by {@link DigestServlet}, with the client address the header claims (the socket's own for LOCAL, UNKNOWN,
+ * by the adapter tests' digest handler (Jetty) or servlet (Tomcat), with the client address the header claims (the socket's own for LOCAL, UNKNOWN,
  * UNSPEC, UNIX and DGRAM), its destination as the local address, and each body's SHA-256; nothing else.</li>
  * <li>The decoder returns a header but the rest is not exactly the payload (the header took some of it, or the
  * fuzzer's bytes ran past the header): the client half-closes, and the server may answer with its own 4xx or close;
@@ -59,19 +59,19 @@ import java.util.regex.Pattern;
  * In every case the header's outcome is counted once, no stack trace is logged, and the adapter's own
  * {@link AfterEach} check passes (for Jetty: once the connection is closed, no pooled buffer is still out).
  */
-final class SocketFuzzHarness {
-    static final int CONTROL = 10;
+public final class SocketFuzzHarness {
+    public static final int CONTROL = 10;
     /** The only peer the connector trusts: the client socket binds it (a load balancer's place). */
-    static final String PEER_IP = "127.0.0.42";
+    public static final String PEER_IP = "127.0.0.42";
     private static final int HANG_GUARD_MILLIS = 30_000;
     /** A 5xx other than the HTTP layer's own 501 (method) and 505 (version) for bytes that are not a request. */
     private static final Pattern SERVER_ERROR = Pattern.compile("(HTTP/1\\.1|HTTP Status) 5(?!01|05)\\d\\d");
 
     /** What follows the fuzzer's bytes, and what the handler must see of each of its requests. */
-    record Payload(String name, byte[] bytes, List<String> paths, List<byte[]> bodies) {
+    public record Payload(String name, byte[] bytes, List<String> paths, List<byte[]> bodies) {
     }
 
-    static final List<Payload> PAYLOADS;
+    public static final List<Payload> PAYLOADS;
 
     static {
         byte[] body = new byte[64];
@@ -89,7 +89,7 @@ final class SocketFuzzHarness {
 
     /** A check of the server's state once an input's connection is over, e.g. that no buffer leaked. */
     @FunctionalInterface
-    interface AfterEach {
+    public interface AfterEach {
         void check() throws Exception;
     }
 
@@ -98,7 +98,7 @@ final class SocketFuzzHarness {
     private final ProxyProtocolCounters counters;
     private final AfterEach afterEach;
 
-    SocketFuzzHarness(int port, ProxyProtocolConfig config, ProxyProtocolCounters counters, AfterEach afterEach) {
+    public SocketFuzzHarness(int port, ProxyProtocolConfig config, ProxyProtocolCounters counters, AfterEach afterEach) {
         this.port = port;
         this.config = config;
         this.counters = counters;
@@ -132,7 +132,7 @@ final class SocketFuzzHarness {
                 && h.transport() == TransportProtocol.STREAM && h.sourceAddress() instanceof InetSocketAddress;
     }
 
-    void run(byte[] input) throws Exception {
+    public void run(byte[] input) throws Exception {
         byte[] control = Arrays.copyOf(input, CONTROL);
         byte[] fuzzed = input.length > CONTROL ? Arrays.copyOfRange(input, CONTROL, input.length) : new byte[0];
         Payload payload = PAYLOADS.get((control[0] & 0xFF) % PAYLOADS.size());
@@ -332,11 +332,11 @@ final class SocketFuzzHarness {
                 cause);
     }
 
-    static byte[] ascii(String s) {
+    public static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] p : parts) {
             out.writeBytes(p);

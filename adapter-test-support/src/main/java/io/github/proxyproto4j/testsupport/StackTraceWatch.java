@@ -1,4 +1,4 @@
-package io.github.proxyproto4j.tomcat;
+package io.github.proxyproto4j.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -15,10 +15,10 @@ import java.util.logging.Logger;
 
 /**
  * Collects the stack traces a server logs: {@code java.util.logging} records at WARNING or above that carry a
- * throwable (the core's {@code System.Logger}, Tomcat's JULI), and stack frames printed on standard error by
- * anything else. Refusing a connection must never log one.
+ * throwable (the core's {@code System.Logger}, Tomcat's JULI), and stack frames printed on standard error (where
+ * slf4j-simple writes Jetty's log, and anything else prints). Refusing a connection must never log one.
  */
-final class StackTraceWatch {
+public final class StackTraceWatch {
     private static final Queue<String> TRACES = new ConcurrentLinkedQueue<>();
     private static boolean installed;
 
@@ -26,7 +26,7 @@ final class StackTraceWatch {
     }
 
     /** Starts watching, once per JVM; standard error is still written through. */
-    static synchronized void install() {
+    public static synchronized void install() {
         if (installed) {
             return;
         }
@@ -52,7 +52,7 @@ final class StackTraceWatch {
     }
 
     /** @return the traces seen since the last call */
-    static List<String> drain() {
+    public static List<String> drain() {
         List<String> out = new ArrayList<>();
         for (String s; (s = TRACES.poll()) != null; ) {
             out.add(s);

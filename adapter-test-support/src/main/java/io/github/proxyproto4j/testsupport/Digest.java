@@ -1,4 +1,4 @@
-package io.github.proxyproto4j.tomcat;
+package io.github.proxyproto4j.testsupport;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -10,19 +10,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The reply of {@link DigestServlet}: {@code remote=}, {@code local=}, {@code path=}, {@code length=} and
+ * The reply of the adapter tests' digest handler (Jetty) or servlet (Tomcat): {@code remote=}, {@code local=}, {@code path=}, {@code length=} and
  * {@code sha256=} lines, in that order, so that a body's integrity is checked by its hash.
  */
-final class Digest {
+public final class Digest {
     private Digest() {
     }
 
-    static String lines(String remote, String local, String path, byte[] body) {
+    public static String lines(String remote, String local, String path, byte[] body) {
         return "remote=" + remote + "\nlocal=" + local + "\npath=" + path + "\nlength=" + body.length + "\nsha256="
                 + sha256(body) + "\n";
     }
 
-    static String sha256(byte[] bytes) {
+    public static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
@@ -31,7 +31,7 @@ final class Digest {
     }
 
     /** @return the {@code key=value} lines of a reply body, in order */
-    static Map<String, String> parse(String body) {
+    public static Map<String, String> parse(String body) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String line : body.split("\n")) {
             int eq = line.indexOf('=');
@@ -46,7 +46,7 @@ final class Digest {
      * An echoed {@code address:port} as a socket address: Jetty writes IPv6 in brackets, Tomcat without; both are IP
      * literals, so no name is ever looked up.
      */
-    static InetSocketAddress address(String echoed) throws UnknownHostException {
+    public static InetSocketAddress address(String echoed) throws UnknownHostException {
         int colon = echoed.lastIndexOf(':');
         String host = echoed.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
