@@ -20,6 +20,7 @@ import java.util.logging.Logger;
  */
 public final class StackTraceWatch {
     private static final Queue<String> TRACES = new ConcurrentLinkedQueue<>();
+    private static final String FUZZER_PACKAGE = "com.code_intelligence.jazzer.";
     private static boolean installed;
 
     private StackTraceWatch() {
@@ -81,7 +82,9 @@ public final class StackTraceWatch {
             String text = line.toString(StandardCharsets.UTF_8);
             line.reset();
             boolean frame = text.startsWith("\tat ");
-            if (frame && !inTrace) {
+            // Jazzer's own instrumentation prints traces when its bundled ASM meets newer class files (JDK 25):
+            // the fuzzer's noise, not the server's.
+            if (frame && !inTrace && !text.startsWith("\tat " + FUZZER_PACKAGE)) {
                 TRACES.add("stack trace on standard error after: " + previous + " / " + text.trim());
             }
             inTrace = frame;
