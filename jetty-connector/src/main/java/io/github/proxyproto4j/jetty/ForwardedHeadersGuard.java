@@ -2,8 +2,6 @@ package io.github.proxyproto4j.jetty;
 
 import io.github.proxyproto4j.core.ForwardedHeaders;
 import io.github.proxyproto4j.core.TrustedProxies;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.EndPoint;
@@ -34,7 +32,8 @@ public class ForwardedHeadersGuard implements HttpConfiguration.Customizer {
         if (endPoint == null) {
             // Mixed mode hands an untrusted peer without a header (DIRECT) on unwrapped: on a PROXY connector it is
             // a PROXY connection all the same, whose client is the socket's peer. Other connectors are not ours.
-            if (!onProxyConnector(request) || directHonoured(connection.getRemoteSocketAddress())) {
+            if (!onProxyConnector(request)
+                    || ForwardedHeaders.honoured(connection.getRemoteSocketAddress(), forwarders)) {
                 return request;
             }
         } else if (ForwardedHeaders.honoured(endPoint.handshake(), endPoint.unwrap().getRemoteSocketAddress(),
@@ -70,11 +69,5 @@ public class ForwardedHeadersGuard implements HttpConfiguration.Customizer {
     private static boolean onProxyConnector(Request request) {
         Connector connector = request.getConnectionMetaData().getConnector();
         return connector != null && connector.getConnectionFactory(ProxyProtocolConnectionFactory.class) != null;
-    }
-
-    /** A direct client's forwarded headers count only if the client itself is a trusted forwarder. */
-    private boolean directHonoured(SocketAddress peer) {
-        return forwarders != null && !forwarders.trustsAll() && peer instanceof InetSocketAddress isa
-                && isa.getAddress() != null && forwarders.isTrusted(isa.getAddress());
     }
 }

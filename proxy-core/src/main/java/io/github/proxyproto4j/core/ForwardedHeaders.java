@@ -36,10 +36,21 @@ public final class ForwardedHeaders {
      * @return true only when the client the request sees is in {@code forwarders}
      */
     public static boolean honoured(ConnectionHandshake handshake, SocketAddress socketRemote, TrustedProxies forwarders) {
+        return honoured(handshake.remoteAddress(socketRemote), forwarders);
+    }
+
+    /**
+     * Whether a request from this client may keep its forwarded headers, e.g. a mixed-mode direct connection's,
+     * whose client is the socket's peer.
+     *
+     * @param client the client the request sees
+     * @param forwarders the PROXY clients trusted to add forwarded headers, or null for none
+     * @return true only when {@code client} is in {@code forwarders}
+     */
+    public static boolean honoured(SocketAddress client, TrustedProxies forwarders) {
         if (forwarders == null || forwarders.trustsAll()) {
             return false; // an empty list would trust every client: for forwarded headers it means none
         }
-        SocketAddress client = handshake.remoteAddress(socketRemote);
         return client instanceof InetSocketAddress isa && isa.getAddress() != null
                 && forwarders.isTrusted(isa.getAddress());
     }
