@@ -3,6 +3,7 @@ package io.github.proxyproto4j.core;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /** Word-at-a-time comparisons of signatures in byte arrays, for the decoder's fast paths. */
 final class Bytes {
@@ -12,12 +13,12 @@ final class Bytes {
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
-    /** The first 8 bytes of the v2 signature, big-endian. */
-    private static final long V2_HEAD = 0x0D0A0D0A000D0A51L;
-    /** The last 4 bytes of the v2 signature, big-endian. */
-    private static final int V2_TAIL = 0x5549540A;
-    /** {@code "PROXY TC"}, big-endian. */
-    private static final long V1_TCP = 0x50524F5859205443L;
+    /** The first 8 bytes of the v2 signature, as one word. */
+    private static final long V2_HEAD = (long) LONG.get(V2Parser.SIGNATURE, 0);
+    /** The last 4 bytes of the v2 signature, as one word. */
+    private static final int V2_TAIL = (int) INT.get(V2Parser.SIGNATURE, 8);
+    /** {@code "PROXY TC"} as one word. */
+    private static final long V1_TCP = (long) LONG.get("PROXY TC".getBytes(StandardCharsets.US_ASCII), 0);
 
     private Bytes() {
     }
